@@ -1,0 +1,52 @@
+# drawdown: a thin wrapper over CMake.
+#
+#   make          Release build, program at build/drawdown
+#   make demo     install missing packages (as root), build, run every shipped
+#                 scenario, results under out/
+#   make test     -Werror build + CTest, then the same suite under
+#                 AddressSanitizer and UndefinedBehaviorSanitizer
+#   make bench    benchmarks (tests/bench), figures in out/bench/bench.csv
+#   make clean    remove build folders (out/ is left alone)
+
+JOBS ?= $(shell nproc 2>/dev/null || echo 2)
+CMAKE ?= cmake
+
+.PHONY: all build deps deps-test demo test test-werror test-sanitize bench clean format
+
+all: build
+
+build:
+	@.ci/deps build
+	$(CMAKE) -S . -B build -DCMAKE_BUILD_TYPE=Release -DDD_BUILD_TESTS=OFF >/dev/null
+	$(CMAKE) --build build -j $(JOBS)
+
+deps:
+	@.ci/deps build
+
+deps-test:
+	@.ci/deps test
+
+demo: build
+	@sh analysis/demo.sh build/drawdown
+
+test: test-werror test-sanitize
+
+test-werror: deps-test
+	$(CMAKE) -S . -B build-test -DCMAKE_BUILD_TYPE=RelWithDebInfo -DDD_WERROR=ON >/dev/null
+	$(CMAKE) --build build-test -j $(JOBS)
+	cd build-test && ctest --output-on-failure -j $(JOBS)
+
+test-sanitize: deps-test
+	$(CMAKE) -S . -B build-asan -DCMAKE_BUILD_TYPE=Debug -DDD_WERROR=ON -DDD_SANITIZE=ON >/dev/null
+	$(CMAKE) --build build-asan -j $(JOBS)
+	cd build-asan && ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=print_stacktrace=1 \
+		ctest --output-on-failure -j $(JOBS)
+
+bench: build
+	@sh tests/bench/run.sh build
+
+clean:
+	rm -rf build build-test build-asan
+
+format:
+	clang-format -i engine/*/*.c engine/*/*.h tests/*.c
