@@ -1,0 +1,83 @@
+/* dd_params: see dd_params.h. The table is generated from DD_PARAM_LIST. */
+#include "dd_params.h"
+
+#include <math.h>
+#include <string.h>
+
+static const char *const mech_names[DD_MECH_COUNT] = {
+    [DD_MECH_DETERRENCE] = "deterrence",
+    [DD_MECH_VIOLENCE] = "violence",
+    [DD_MECH_HOST_CAPACITY] = "host_capacity",
+    [DD_MECH_DISPLACEMENT] = "displacement",
+};
+
+const char *dd_mech_name(dd_mech m)
+{
+    return (m >= 0 && m < DD_MECH_COUNT) ? mech_names[m] : "?";
+}
+
+int dd_mech_lookup(const char *name)
+{
+    for (int m = 0; m < DD_MECH_COUNT; m++)
+        if (strcmp(mech_names[m], name) == 0)
+            return m;
+    return -1;
+}
+
+static const dd_param_info table[] = {
+#define DD_PARAM_INFO(mech, name, def, lo, hi, integral, unit, source)                              \
+    {#name, offsetof(dd_params, name), def, lo, hi, integral, mech, unit, source},
+    DD_PARAM_LIST(DD_PARAM_INFO)
+#undef DD_PARAM_INFO
+};
+
+const dd_param_info *dd_params_table(size_t *count)
+{
+    *count = sizeof table / sizeof table[0];
+    return table;
+}
+
+const dd_param_info *dd_params_lookup(const char *name)
+{
+    for (size_t i = 0; i < sizeof table / sizeof table[0]; i++)
+        if (strcmp(table[i].name, name) == 0)
+            return &table[i];
+    return NULL;
+}
+
+double *dd_params_field(dd_params *p, const dd_param_info *info)
+{
+    return (double *)(void *)((char *)p + info->offset);
+}
+
+double dd_params_get(const dd_params *p, const dd_param_info *info)
+{
+    return *(const double *)(const void *)((const char *)p + info->offset);
+}
+
+void dd_params_default(dd_params *p)
+{
+    for (size_t i = 0; i < sizeof table / sizeof table[0]; i++)
+        *dd_params_field(p, &table[i]) = table[i].def;
+}
+
+int dd_params_check_value(const dd_param_info *info, double value, dd_error *err)
+{
+    if (!isfinite(value) || value < info->min || value > info->max)
+        return dd_error_set(err, DD_ERANGE, NULL, 0, "params.%s = %g is outside [%g, %g] (%s)",
+                            info->name, value, info->min, info->max, info->unit);
+    if (info->integral && value != floor(value))
+        return dd_error_set(err, DD_ERANGE, NULL, 0, "params.%s = %g must be a whole number",
+                            info->name, value);
+    return DD_OK;
+}
+
+int dd_params_validate(const dd_params *p, dd_error *err)
+{
+    for (size_t i = 0; i < sizeof table / sizeof table[0]; i++) {
+        int rc = dd_params_check_value(&table[i], dd_params_get(p, &table[i]), err);
+        if (rc != DD_OK)
+            return rc;
+    }
+    return DD_OK;
+}
