@@ -1,0 +1,150 @@
+/* Tests of dd_input: schedules and the whole-input validator. */
+#include <check.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "dd_input.h"
+#include "test_util.h"
+
+START_TEST(test_input__schedule_interpolates_and_holds)
+{
+    dd_point pts[3] = {{10, 100.0, {NULL, 0}}, {14, 300.0, {NULL, 0}}, {20, 0.0, {NULL, 0}}};
+    dd_schedule s = {pts, 3};
+    ck_assert(dd_schedule_at(&s, 9) == 0.0);
+    ck_assert(dd_schedule_at(&s, 10) == 100.0);
+    ck_assert_double_eq_tol(dd_schedule_at(&s, 12), 200.0, 1e-12);
+    ck_assert_double_eq_tol(dd_schedule_at(&s, 17), 150.0, 1e-12);
+    ck_assert(dd_schedule_at(&s, 20) == 0.0);
+    ck_assert(dd_schedule_at(&s, 99) == 0.0);
+    dd_schedule empty = {NULL, 0};
+    ck_assert(dd_schedule_at(&empty, 5) == 0.0);
+}
+END_TEST
+
+/* Validate and return the error code, keeping the message. */
+static int check(dd_input *in, dd_error *err)
+{
+    dd_error_clear(err);
+    return dd_input_validate(in, err);
+}
+
+START_TEST(test_input__a_valid_input_passes)
+{
+    dd_input in;
+    dd_test_input(&in, 3, 12, 1000.0, 100.0);
+    dd_error err;
+    ck_assert_int_eq(check(&in, &err), DD_OK);
+    dd_input_free(&in);
+}
+END_TEST
+
+START_TEST(test_input__shares_must_sum_to_one)
+{
+    dd_input in;
+    dd_test_input(&in, 3, 12, 1000.0, 100.0);
+    in.regions[1].troop_share += 0.01;
+    dd_error err;
+    ck_assert_int_eq(check(&in, &err), DD_ERANGE);
+    ck_assert_ptr_nonnull(strstr(err.msg, "troop_share"));
+    dd_input_free(&in);
+}
+END_TEST
+
+START_TEST(test_input__dates_must_increase)
+{
+    dd_input in;
+    dd_test_input(&in, 2, 12, 1000.0, 100.0);
+    dd_point *pts = calloc(2, sizeof *pts);
+    pts[0].month = in.start_month + 3;
+    pts[1].month = in.start_month + 3;
+    pts[1].loc.file = "x.cfg";
+    pts[1].loc.line = 7;
+    free(in.troops.points);
+    in.troops.points = pts;
+    in.troops.n = 2;
+    dd_error err;
+    ck_assert_int_eq(check(&in, &err), DD_ERANGE);
+    ck_assert_str_eq(err.file, "x.cfg");
+    ck_assert_int_eq(err.line, 7);
+    ck_assert_ptr_nonnull(strstr(err.msg, "not after"));
+    dd_input_free(&in);
+}
+END_TEST
+
+START_TEST(test_input__events_outside_the_horizon_are_refused)
+{
+    dd_input in;
+    dd_test_input(&in, 2, 12, 1000.0, 100.0);
+    dd_test_add_event(&in, DD_EVENT_CONSENT_REVOKED, 12);
+    dd_error err;
+    ck_assert_int_eq(check(&in, &err), DD_ERANGE);
+    ck_assert_ptr_nonnull(strstr(err.msg, "outside"));
+    dd_input_free(&in);
+}
+END_TEST
+
+START_TEST(test_input__negative_counts_and_bad_shares_are_refused)
+{
+    dd_input in;
+    dd_error err;
+    dd_test_input(&in, 2, 12, 1000.0, 100.0);
+    in.regions[0].armed_strength = -1.0;
+    ck_assert_int_eq(check(&in, &err), DD_ERANGE);
+    in.regions[0].armed_strength = 10.0;
+    in.regions[1].state_authority = 1.2;
+    ck_assert_int_eq(check(&in, &err), DD_ERANGE);
+    in.regions[1].state_authority = 0.2;
+    in.regions[1].population = 0.0;
+    ck_assert_int_eq(check(&in, &err), DD_ERANGE);
+    in.regions[1].population = 10.0;
+    in.regions[1].displaced = 11.0;
+    ck_assert_int_eq(check(&in, &err), DD_ERANGE);
+    in.regions[1].displaced = 0.0;
+    strcpy(in.regions[1].name, "R0");
+    ck_assert_int_eq(check(&in, &err), DD_ECONFIG);
+    ck_assert_ptr_nonnull(strstr(err.msg, "twice"));
+    dd_input_free(&in);
+}
+END_TEST
+
+START_TEST(test_input__calendar_policy_is_checked)
+{
+    dd_input in;
+    dd_error err;
+    dd_test_input(&in, 1, 12, 1000.0, 100.0);
+    in.policy.kind = DD_POLICY_CALENDAR;
+    in.policy.start_month = in.start_month + 2;
+    in.policy.duration_months = 3;
+    in.policy.phases = 4;
+    ck_assert_int_eq(check(&in, &err), DD_ERANGE);
+    in.policy.phases = 3;
+    ck_assert_int_eq(check(&in, &err), DD_OK);
+    in.policy.start_month = in.start_month + 12;
+    ck_assert_int_eq(check(&in, &err), DD_ERANGE);
+    dd_input_free(&in);
+}
+END_TEST
+
+static Suite *suite(void)
+{
+    Suite *s = suite_create("input");
+    TCase *tc = tcase_create("core");
+    tcase_add_test(tc, test_input__schedule_interpolates_and_holds);
+    tcase_add_test(tc, test_input__a_valid_input_passes);
+    tcase_add_test(tc, test_input__shares_must_sum_to_one);
+    tcase_add_test(tc, test_input__dates_must_increase);
+    tcase_add_test(tc, test_input__events_outside_the_horizon_are_refused);
+    tcase_add_test(tc, test_input__negative_counts_and_bad_shares_are_refused);
+    tcase_add_test(tc, test_input__calendar_policy_is_checked);
+    suite_add_tcase(s, tc);
+    return s;
+}
+
+int main(void)
+{
+    SRunner *sr = srunner_create(suite());
+    srunner_run_all(sr, CK_NORMAL);
+    int failed = srunner_ntests_failed(sr);
+    srunner_free(sr);
+    return failed == 0 ? EXIT_SUCCESS : EXIT_FAILURE;
+}

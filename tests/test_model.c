@@ -1,0 +1,441 @@
+/*
+ * Tests of dd_model: invariants over random scenarios, the direction of each
+ * mechanism of the foundation (1, 2, 5, 10, 11, 12), purity of the step, and
+ * common random numbers per region.
+ */
+#include <check.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <gsl/gsl_rng.h>
+
+#include "dd_model.h"
+#include "dd_rng.h"
+#include "test_util.h"
+
+/* Everything one replication needs, allocated together. */
+typedef struct sim {
+    dd_model *model;
+    dd_state *a, *b;
+    gsl_rng *rng;
+    double *series;
+    size_t stride;
+} sim;
+
+static void sim_open(sim *s, const dd_input *in)
+{
+    dd_error err;
+    dd_error_clear(&err);
+    int rc = dd_model_alloc(&s->model, in, &err);
+    ck_assert_msg(rc == DD_OK, "model: %s", err.msg);
+    s->a = dd_state_alloc(s->model);
+    s->b = dd_state_alloc(s->model);
+    s->rng = dd_rng_alloc();
+    s->stride = dd_model_obs_stride(s->model);
+    s->series = calloc((size_t)in->months * s->stride, sizeof *s->series);
+    ck_assert(s->a && s->b && s->rng && s->series);
+}
+
+static void sim_close(sim *s)
+{
+    dd_state_free(s->a);
+    dd_state_free(s->b);
+    gsl_rng_free(s->rng);
+    free(s->series);
+    dd_model_free(s->model);
+}
+
+static void sim_run(sim *s, uint64_t seed, uint64_t rep, dd_outcome *o)
+{
+    dd_stream st = {s->rng, seed, rep};
+    dd_model_run(s->model, &st, s->a, s->b, s->series, NULL, o);
+}
+
+static double obs(const sim *s, int t, size_t place, dd_metric m)
+{
+    return s->series[(size_t)t * s->stride + place * DD_M_COUNT + (size_t)m];
+}
+
+/* Record the first broken invariant; ck_assert is kept out of hot loops (each call is slow). */
+#define EXPECT(cond, ...)                                                                          \
+    do {                                                                                           \
+        if (!(cond) && bad[0] == '\0')                                                             \
+            snprintf(bad, sizeof bad, __VA_ARGS__);                                                \
+    } while (0)
+
+START_TEST(test_model__invariants_hold_over_random_scenarios)
+{
+    char bad[512] = "";
+    gsl_rng *gen = dd_rng_alloc();
+    dd_rng_set_key(gen, 20261123);
+    for (int k = 0; k < 300 && bad[0] == '\0'; k++) {
+        dd_input in;
+        dd_test_random_input(&in, gen);
+        sim s;
+        sim_open(&s, &in);
+        const size_t R = in.n_regions;
+        for (uint64_t rep = 0; rep < 3; rep++) {
+            dd_outcome o;
+            sim_run(&s, (uint64_t)k, rep, &o);
+            double cum_fat = 0.0, cum_civ = 0.0, cum_pk = 0.0;
+            for (int t = 0; t < in.months; t++) {
+                for (size_t p = 0; p <= R; p++) {
+                    for (int m = 0; m < DD_M_COUNT; m++) {
+                        const dd_metric_info *mi = dd_metric_get((dd_metric)m);
+                        double v = obs(&s, t, p, (dd_metric)m);
+                        EXPECT(isfinite(v) && v >= 0.0, "scenario %d month %d place %zu %s = %g",
+                               k, t, p, mi->name, v);
+                        EXPECT(!mi->bounded || v <= 1.0, "scenario %d %s = %g > 1", k, mi->name, v);
+                    }
+                    /* Fatality parts never exceed the total. */
+                    EXPECT(obs(&s, t, p, DD_M_CIVILIAN_FATALITIES) + obs(&s, t, p, DD_M_PK_FATALITIES) <=
+                               obs(&s, t, p, DD_M_FATALITIES),
+                           "scenario %d: fatality parts exceed the total", k);
+                    EXPECT(p == R || obs(&s, t, p, DD_M_DISPLACED) <= in.regions[p].population,
+                           "scenario %d: displaced exceed population", k);
+                }
+                /* The national row sums the regions' counts. */
+                double sum = 0.0;
+                for (size_t p = 0; p < R; p++)
+                    sum += obs(&s, t, p, DD_M_FATALITIES);
+                EXPECT(fabs(obs(&s, t, R, DD_M_FATALITIES) - sum) <= 1e-9 * (1.0 + sum),
+                       "scenario %d: national fatalities are not the regional sum", k);
+                cum_fat += obs(&s, t, R, DD_M_FATALITIES);
+                cum_civ += obs(&s, t, R, DD_M_CIVILIAN_FATALITIES);
+                cum_pk += obs(&s, t, R, DD_M_PK_FATALITIES);
+            }
+            EXPECT(fabs(o.fatalities - cum_fat) <= 1e-9 * (1.0 + cum_fat), "scenario %d: cumulative deaths", k);
+            EXPECT(fabs(o.civilian_fatalities - cum_civ) <= 1e-9 * (1.0 + cum_civ), "scenario %d: civilians", k);
+            EXPECT(fabs(o.pk_fatalities - cum_pk) <= 1e-9 * (1.0 + cum_pk), "scenario %d: peacekeepers", k);
+            EXPECT(isfinite(o.vacuum_index) && fabs(o.vacuum_index) <= 1.0, "scenario %d: vacuum %g", k,
+                   o.vacuum_index);
+            EXPECT(o.relapse == 0.0 || o.relapse == 1.0, "scenario %d: relapse %g", k, o.relapse);
+            EXPECT(o.final_state_authority >= 0.0 && o.final_state_authority <= 1.0, "scenario %d: authority", k);
+            EXPECT((o.exit_month < 0) == (o.exit_reason == DD_EXIT_NONE), "scenario %d: exit %d reason %d", k,
+                   o.exit_month, (int)o.exit_reason);
+            for (size_t r = 0; r < R; r++) {
+                EXPECT(isfinite(s.a->armed[r]) && s.a->armed[r] >= 0.0, "scenario %d: fighters %g", k,
+                       s.a->armed[r]);
+                EXPECT(isfinite(s.a->host[r]) && s.a->host[r] >= 0.0, "scenario %d: host %g", k, s.a->host[r]);
+            }
+        }
+        sim_close(&s);
+        dd_input_free(&in);
+    }
+    gsl_rng_free(gen);
+    ck_assert_msg(bad[0] == '\0', "%s", bad);
+}
+END_TEST
+
+START_TEST(test_model__violence_off_means_no_events_or_deaths)
+{
+    dd_input in;
+    dd_test_input(&in, 3, 24, 6000.0, 600.0);
+    in.mechanisms[DD_MECH_VIOLENCE] = 0;
+    sim s;
+    sim_open(&s, &in);
+    dd_outcome o;
+    sim_run(&s, 3, 0, &o);
+    for (int t = 0; t < in.months; t++) {
+        ck_assert(obs(&s, t, 3, DD_M_EVENTS) == 0.0);
+        ck_assert(obs(&s, t, 3, DD_M_FATALITIES) == 0.0);
+    }
+    ck_assert(o.fatalities == 0.0);
+    /* Armed groups still move: deterrence is a separate mechanism. */
+    ck_assert(obs(&s, 23, 0, DD_M_ARMED_STRENGTH) != in.regions[0].armed_strength);
+    sim_close(&s);
+    dd_input_free(&in);
+}
+END_TEST
+
+START_TEST(test_model__deterrence_off_keeps_armed_strength_constant)
+{
+    dd_input in;
+    dd_test_input(&in, 2, 36, 8000.0, 800.0);
+    in.mechanisms[DD_MECH_DETERRENCE] = 0;
+    sim s;
+    sim_open(&s, &in);
+    dd_outcome o;
+    sim_run(&s, 3, 1, &o);
+    for (int t = 0; t < in.months; t++)
+        for (size_t r = 0; r < 2; r++)
+            ck_assert(obs(&s, t, r, DD_M_ARMED_STRENGTH) == in.regions[r].armed_strength);
+    ck_assert(o.fatalities > 0.0); /* violence still happens */
+    sim_close(&s);
+    dd_input_free(&in);
+}
+END_TEST
+
+/* Mean over replications of the national end-of-horizon value of a metric. */
+static double mean_final(const dd_input *in, dd_metric m, int reps)
+{
+    sim s;
+    sim_open(&s, in);
+    double sum = 0.0;
+    for (int rep = 0; rep < reps; rep++) {
+        dd_outcome o;
+        sim_run(&s, 77, (uint64_t)rep, &o);
+        sum += obs(&s, in->months - 1, in->n_regions, m);
+    }
+    sim_close(&s);
+    return sum / reps;
+}
+
+START_TEST(test_model__more_troops_means_fewer_fighters_with_diminishing_returns)
+{
+    /* Same seed and replications (common random numbers), 200 replications, 36 months.
+       The effect is deterministic in direction; the margins (5% and the second difference)
+       are far above the Monte Carlo noise of a mean of 200 lognormal-ish paths (< 1%). */
+    double level[3];
+    const double troops[3] = {0.0, 6000.0, 12000.0};
+    for (int i = 0; i < 3; i++) {
+        dd_input in;
+        dd_test_input(&in, 3, 36, troops[i], 0.0);
+        level[i] = mean_final(&in, DD_M_ARMED_STRENGTH, 200);
+        dd_input_free(&in);
+    }
+    ck_assert_msg(level[1] < 0.95 * level[0], "%g vs %g", level[1], level[0]);
+    ck_assert_msg(level[2] < 0.95 * level[1], "%g vs %g", level[2], level[1]);
+    ck_assert_msg(level[0] - level[1] > level[1] - level[2], "returns do not diminish: %g %g %g",
+                  level[0], level[1], level[2]);
+}
+END_TEST
+
+START_TEST(test_model__calendar_exit_reaches_zero_in_its_last_month)
+{
+    dd_input in;
+    dd_test_input(&in, 2, 48, 9000.0, 900.0);
+    in.policy.kind = DD_POLICY_CALENDAR;
+    in.policy.start_month = in.start_month + 12;
+    in.policy.duration_months = 6;
+    in.policy.phases = 3;
+    sim s;
+    sim_open(&s, &in);
+    dd_outcome o;
+    sim_run(&s, 5, 0, &o);
+    /* Three equal steps over six months: 2/3 after two months, 1/3 after four, 0 after six. */
+    ck_assert_double_eq_tol(obs(&s, 11, 2, DD_M_MISSION_TROOPS), 9000.0, 1e-9);
+    ck_assert_double_eq_tol(obs(&s, 12, 2, DD_M_MISSION_TROOPS), 9000.0, 1e-9);
+    ck_assert_double_eq_tol(obs(&s, 13, 2, DD_M_MISSION_TROOPS), 6000.0, 1e-9);
+    ck_assert_double_eq_tol(obs(&s, 15, 2, DD_M_MISSION_TROOPS), 3000.0, 1e-9);
+    ck_assert(obs(&s, 17, 2, DD_M_MISSION_TROOPS) == 0.0);
+    ck_assert(obs(&s, 17, 2, DD_M_MISSION_POLICE) == 0.0);
+    ck_assert_int_eq(o.exit_month, in.start_month + 17);
+    ck_assert_int_eq(o.exit_reason, DD_EXIT_CALENDAR);
+    for (int t = 18; t < 48; t++)
+        ck_assert(obs(&s, t, 2, DD_M_MISSION_TROOPS) == 0.0);
+    sim_close(&s);
+    dd_input_free(&in);
+}
+END_TEST
+
+START_TEST(test_model__consent_revocation_forces_exit_within_m_months)
+{
+    dd_input in;
+    dd_test_input(&in, 2, 40, 9000.0, 900.0);
+    in.params.forced_withdrawal_months = 5;
+    dd_test_add_event(&in, DD_EVENT_CONSENT_REVOKED, 10);
+    sim s;
+    sim_open(&s, &in);
+    dd_outcome o;
+    sim_run(&s, 5, 2, &o);
+    ck_assert_double_eq_tol(obs(&s, 10, 2, DD_M_MISSION_TROOPS), 9000.0, 1e-9);
+    ck_assert_double_eq_tol(obs(&s, 11, 2, DD_M_MISSION_TROOPS), 9000.0 * 0.8, 1e-9);
+    ck_assert(obs(&s, 15, 2, DD_M_MISSION_TROOPS) == 0.0);
+    ck_assert(obs(&s, 14, 2, DD_M_MISSION_TROOPS) > 0.0);
+    ck_assert_int_eq(o.exit_month, in.start_month + 15);
+    ck_assert_int_eq(o.exit_reason, DD_EXIT_CONSENT_REVOKED);
+    ck_assert(obs(&s, 9, 2, DD_M_CONSENT) > 0.0);
+    ck_assert(obs(&s, 10, 2, DD_M_CONSENT) == 0.0);
+    sim_close(&s);
+    dd_input_free(&in);
+}
+END_TEST
+
+START_TEST(test_model__consent_revocation_overrides_a_slower_calendar)
+{
+    dd_input in;
+    dd_test_input(&in, 1, 40, 5000.0, 0.0);
+    in.policy.kind = DD_POLICY_CALENDAR;
+    in.policy.start_month = in.start_month + 5;
+    in.policy.duration_months = 30;
+    in.policy.phases = 30;
+    in.params.forced_withdrawal_months = 4;
+    dd_test_add_event(&in, DD_EVENT_CONSENT_REVOKED, 8);
+    sim s;
+    sim_open(&s, &in);
+    dd_outcome o;
+    sim_run(&s, 5, 0, &o);
+    ck_assert_int_eq(o.exit_month, in.start_month + 12);
+    ck_assert_int_eq(o.exit_reason, DD_EXIT_CONSENT_REVOKED);
+    sim_close(&s);
+    dd_input_free(&in);
+}
+END_TEST
+
+START_TEST(test_model__cost_counts_person_months_and_fixed_costs)
+{
+    dd_input in;
+    dd_test_input(&in, 2, 24, 1234.5, 321.0);
+    in.policy.kind = DD_POLICY_CALENDAR;
+    in.policy.start_month = in.start_month + 10;
+    in.policy.duration_months = 4;
+    in.policy.phases = 4;
+    in.params.usd_per_person_month = 4321.0;
+    in.params.fixed_usd_per_month = 2.5e6;
+    sim s;
+    sim_open(&s, &in);
+    dd_outcome o;
+    sim_run(&s, 1, 0, &o);
+    /* 10 full months, then 3/4, 2/4, 1/4, then gone. */
+    const double level = 1234.5 + 321.0;
+    const double person_months = level * (10.0 + 0.75 + 0.5 + 0.25);
+    ck_assert_double_eq_tol(o.troop_months, person_months, 1e-6);
+    ck_assert_double_eq_tol(o.cost_usd, person_months * 4321.0 + 13.0 * 2.5e6, 1e-3);
+    ck_assert_double_eq_tol(obs(&s, 0, 2, DD_M_COST_USD), level * 4321.0 + 2.5e6, 1e-6);
+    ck_assert(obs(&s, 20, 2, DD_M_COST_USD) == 0.0);
+    sim_close(&s);
+    dd_input_free(&in);
+}
+END_TEST
+
+START_TEST(test_model__mean_events_match_the_model_rate)
+{
+    /* Deterrence off keeps fighters fixed at A, so monthly events are negative binomial with
+       mean e * A. Over 4,000 replications x 1 month x 1 region the standard error of the mean
+       is sqrt(mu + mu^2/k) / sqrt(n); the tolerance is 4 standard errors (fixed seed, so this
+       is deterministic; 4 SE leaves room for a different but correct generator). */
+    dd_input in;
+    dd_test_input(&in, 1, 1, 0.0, 0.0);
+    in.mechanisms[DD_MECH_DETERRENCE] = 0;
+    in.regions[0].armed_strength = 2385.0;
+    const double mu = in.params.events_per_fighter_month * 2385.0;
+    const double k = in.params.events_dispersion;
+    sim s;
+    sim_open(&s, &in);
+    const int n = 4000;
+    double sum = 0.0;
+    for (int rep = 0; rep < n; rep++) {
+        dd_outcome o;
+        sim_run(&s, 31, (uint64_t)rep, &o);
+        sum += obs(&s, 0, 1, DD_M_EVENTS);
+    }
+    double se = sqrt(mu + mu * mu / k) / sqrt((double)n);
+    ck_assert_double_eq_tol(sum / n, mu, 4.0 * se);
+    sim_close(&s);
+    dd_input_free(&in);
+}
+END_TEST
+
+START_TEST(test_model__step_is_pure)
+{
+    dd_input in;
+    dd_test_input(&in, 3, 12, 5000.0, 500.0);
+    dd_test_add_partner(&in, DD_ROLE_MERCENARY, 800.0);
+    sim s;
+    sim_open(&s, &in);
+    dd_model_init(s.model, s.a);
+    dd_state *c = dd_state_alloc(s.model);
+    double *o1 = calloc(s.stride, sizeof *o1), *o2 = calloc(s.stride, sizeof *o2);
+    dd_stream st = {s.rng, 9, 4};
+    dd_model_step(s.model, s.a, s.b, &st, o1);
+    dd_model_step(s.model, s.a, c, &st, o2);
+    ck_assert_mem_eq(o1, o2, s.stride * sizeof *o1);
+    for (size_t r = 0; r < 3; r++) {
+        ck_assert(s.b->armed[r] == c->armed[r]);
+        ck_assert(s.a->armed[r] == in.regions[r].armed_strength); /* input untouched */
+    }
+    free(o1);
+    free(o2);
+    dd_state_free(c);
+    sim_close(&s);
+    dd_input_free(&in);
+}
+END_TEST
+
+START_TEST(test_model__random_numbers_stay_in_step_per_region)
+{
+    /* A partner in region 1 only changes region 1; region 0 draws the same numbers in both
+       scenarios every month (host capacity off so host totals do not couple regions). */
+    dd_input a, b;
+    dd_test_input(&a, 2, 30, 4000.0, 400.0);
+    dd_test_input(&b, 2, 30, 4000.0, 400.0);
+    a.mechanisms[DD_MECH_HOST_CAPACITY] = b.mechanisms[DD_MECH_HOST_CAPACITY] = 0;
+    dd_test_add_partner(&b, DD_ROLE_COUNTER_TERRORISM, 3000.0);
+    b.partners[0].region_share[0] = 0.0;
+    b.partners[0].region_share[1] = 1.0;
+    sim sa, sb;
+    sim_open(&sa, &a);
+    sim_open(&sb, &b);
+    dd_outcome oa, ob;
+    sim_run(&sa, 12, 3, &oa);
+    sim_run(&sb, 12, 3, &ob);
+    int region1_differs = 0;
+    for (int t = 0; t < 30; t++) {
+        for (int m = 0; m < DD_M_COUNT; m++) {
+            ck_assert(obs(&sa, t, 0, (dd_metric)m) == obs(&sb, t, 0, (dd_metric)m));
+            region1_differs |= obs(&sa, t, 1, (dd_metric)m) != obs(&sb, t, 1, (dd_metric)m);
+        }
+    }
+    ck_assert(region1_differs);
+    sim_close(&sa);
+    sim_close(&sb);
+    dd_input_free(&a);
+    dd_input_free(&b);
+}
+END_TEST
+
+START_TEST(test_model__vacuum_index_measures_control_after_exit)
+{
+    /* An abrupt exit from a region held down by troops lets control rise. */
+    dd_input in;
+    dd_test_input(&in, 1, 60, 15000.0, 0.0);
+    in.regions[0].host_forces = 0.0;
+    in.policy.kind = DD_POLICY_CALENDAR;
+    in.policy.start_month = in.start_month + 24;
+    in.policy.duration_months = 1;
+    in.policy.phases = 1;
+    sim s;
+    sim_open(&s, &in);
+    dd_outcome o;
+    sim_run(&s, 8, 0, &o);
+    ck_assert_int_eq(o.exit_month, in.start_month + 24);
+    double expected = obs(&s, 48, 1, DD_M_ARMED_CONTROL) - obs(&s, 24, 1, DD_M_ARMED_CONTROL);
+    ck_assert_double_eq_tol(o.vacuum_index, expected, 1e-12);
+    ck_assert(o.vacuum_index > 0.0);
+    sim_close(&s);
+    dd_input_free(&in);
+}
+END_TEST
+
+static Suite *suite(void)
+{
+    Suite *s = suite_create("model");
+    TCase *tc = tcase_create("core");
+    tcase_set_timeout(tc, 120);
+    tcase_add_test(tc, test_model__invariants_hold_over_random_scenarios);
+    tcase_add_test(tc, test_model__violence_off_means_no_events_or_deaths);
+    tcase_add_test(tc, test_model__deterrence_off_keeps_armed_strength_constant);
+    tcase_add_test(tc, test_model__more_troops_means_fewer_fighters_with_diminishing_returns);
+    tcase_add_test(tc, test_model__calendar_exit_reaches_zero_in_its_last_month);
+    tcase_add_test(tc, test_model__consent_revocation_forces_exit_within_m_months);
+    tcase_add_test(tc, test_model__consent_revocation_overrides_a_slower_calendar);
+    tcase_add_test(tc, test_model__cost_counts_person_months_and_fixed_costs);
+    tcase_add_test(tc, test_model__mean_events_match_the_model_rate);
+    tcase_add_test(tc, test_model__step_is_pure);
+    tcase_add_test(tc, test_model__random_numbers_stay_in_step_per_region);
+    tcase_add_test(tc, test_model__vacuum_index_measures_control_after_exit);
+    suite_add_tcase(s, tc);
+    return s;
+}
+
+int main(void)
+{
+    SRunner *sr = srunner_create(suite());
+    srunner_run_all(sr, CK_NORMAL);
+    int failed = srunner_ntests_failed(sr);
+    srunner_free(sr);
+    return failed == 0 ? EXIT_SUCCESS : EXIT_FAILURE;
+}

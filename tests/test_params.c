@@ -1,0 +1,106 @@
+/* Tests of dd_params: the parameter table, defaults and range checks. */
+#include <check.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "dd_params.h"
+
+START_TEST(test_params__defaults_are_inside_their_ranges)
+{
+    dd_params p;
+    dd_params_default(&p);
+    dd_error err;
+    dd_error_clear(&err);
+    ck_assert_int_eq(dd_params_validate(&p, &err), DD_OK);
+    size_t n;
+    const dd_param_info *t = dd_params_table(&n);
+    ck_assert_uint_gt(n, 20);
+    for (size_t i = 0; i < n; i++) {
+        ck_assert_msg(t[i].min <= t[i].def && t[i].def <= t[i].max, "%s", t[i].name);
+        ck_assert_msg(t[i].unit[0] != '\0' && t[i].source[0] != '\0', "%s undocumented", t[i].name);
+        ck_assert_ptr_eq(dd_params_lookup(t[i].name), &t[i]);
+        ck_assert(dd_params_get(&p, &t[i]) == t[i].def);
+    }
+}
+END_TEST
+
+START_TEST(test_params__names_are_unique)
+{
+    size_t n;
+    const dd_param_info *t = dd_params_table(&n);
+    for (size_t i = 0; i < n; i++)
+        for (size_t j = i + 1; j < n; j++)
+            ck_assert_str_ne(t[i].name, t[j].name);
+}
+END_TEST
+
+START_TEST(test_params__validate_names_the_parameter_out_of_range)
+{
+    dd_params p;
+    dd_params_default(&p);
+    p.attrition_per_month = 1.5;
+    dd_error err;
+    dd_error_clear(&err);
+    ck_assert_int_eq(dd_params_validate(&p, &err), DD_ERANGE);
+    ck_assert_ptr_nonnull(strstr(err.msg, "attrition_per_month"));
+    dd_params_default(&p);
+    p.relapse_window_months = 12.5;
+    ck_assert_int_eq(dd_params_validate(&p, &err), DD_ERANGE);
+    ck_assert_ptr_nonnull(strstr(err.msg, "whole number"));
+    dd_params_default(&p);
+    p.fatalities_per_event = NAN;
+    ck_assert_int_eq(dd_params_validate(&p, &err), DD_ERANGE);
+}
+END_TEST
+
+START_TEST(test_params__every_parameter_is_documented_in_model_md)
+{
+    /* engine/MODEL.md must list each parameter by name (as `name`). */
+    FILE *f = fopen(DD_SOURCE_DIR "/engine/MODEL.md", "r");
+    ck_assert_ptr_nonnull(f);
+    static char text[1 << 20];
+    size_t len = fread(text, 1, sizeof text - 1, f);
+    fclose(f);
+    text[len] = '\0';
+    size_t n;
+    const dd_param_info *t = dd_params_table(&n);
+    for (size_t i = 0; i < n; i++) {
+        char quoted[128];
+        snprintf(quoted, sizeof quoted, "`%s`", t[i].name);
+        ck_assert_msg(strstr(text, quoted) != NULL, "engine/MODEL.md does not document %s",
+                      t[i].name);
+    }
+}
+END_TEST
+
+START_TEST(test_params__mechanism_names_round_trip)
+{
+    for (int m = 0; m < DD_MECH_COUNT; m++)
+        ck_assert_int_eq(dd_mech_lookup(dd_mech_name((dd_mech)m)), m);
+    ck_assert_int_eq(dd_mech_lookup("no_such_mechanism"), -1);
+}
+END_TEST
+
+static Suite *suite(void)
+{
+    Suite *s = suite_create("params");
+    TCase *tc = tcase_create("core");
+    tcase_add_test(tc, test_params__defaults_are_inside_their_ranges);
+    tcase_add_test(tc, test_params__names_are_unique);
+    tcase_add_test(tc, test_params__validate_names_the_parameter_out_of_range);
+    tcase_add_test(tc, test_params__every_parameter_is_documented_in_model_md);
+    tcase_add_test(tc, test_params__mechanism_names_round_trip);
+    suite_add_tcase(s, tc);
+    return s;
+}
+
+int main(void)
+{
+    SRunner *sr = srunner_create(suite());
+    srunner_run_all(sr, CK_NORMAL);
+    int failed = srunner_ntests_failed(sr);
+    srunner_free(sr);
+    return failed == 0 ? EXIT_SUCCESS : EXIT_FAILURE;
+}
