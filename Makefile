@@ -18,7 +18,7 @@ all: build
 build:
 	@.ci/deps build
 	$(CMAKE) -S . -B build -DCMAKE_BUILD_TYPE=Release -DDD_BUILD_TESTS=OFF >/dev/null
-	$(CMAKE) --build build -j $(JOBS)
+	$(CMAKE) --build build -j $(JOBS) -- --no-print-directory
 
 deps:
 	@.ci/deps build
@@ -33,12 +33,12 @@ test: test-werror test-sanitize
 
 test-werror: deps-test
 	$(CMAKE) -S . -B build-test -DCMAKE_BUILD_TYPE=RelWithDebInfo -DDD_WERROR=ON >/dev/null
-	$(CMAKE) --build build-test -j $(JOBS)
+	$(CMAKE) --build build-test -j $(JOBS) -- --no-print-directory
 	cd build-test && ctest --output-on-failure -j $(JOBS)
 
 test-sanitize: deps-test
 	$(CMAKE) -S . -B build-asan -DCMAKE_BUILD_TYPE=Debug -DDD_WERROR=ON -DDD_SANITIZE=ON >/dev/null
-	$(CMAKE) --build build-asan -j $(JOBS)
+	$(CMAKE) --build build-asan -j $(JOBS) -- --no-print-directory
 	cd build-asan && ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=print_stacktrace=1 \
 		ctest --output-on-failure -j $(JOBS)
 

@@ -254,6 +254,8 @@ static double draw_negbin(gsl_rng *rng, double mean, double shape, dd_draws *d)
     if (!(mean > 0.0))
         return 0.0;
     d->negbin++;
+    d->negbin_mean += mean;
+    d->negbin_shape += shape;
     double lambda = gsl_ran_gamma(rng, shape, mean / shape);
     if (lambda > POISSON_MEAN_CAP)
         lambda = POISSON_MEAN_CAP;
@@ -404,6 +406,8 @@ void dd_model_step(const dd_model *m, const dd_state *in, dd_state *out, dd_stre
                     } else if (share > 0.0) {
                         split[c] = (double)gsl_ran_binomial(rng, share, (unsigned int)left_n);
                         draws->binomial++;
+                        draws->binomial_n += left_n;
+                        draws->binomial_p += share;
                     }
                     left_n -= split[c];
                     left_w -= w[c];
@@ -418,6 +422,7 @@ void dd_model_step(const dd_model *m, const dd_state *in, dd_state *out, dd_stre
                 if (rate_pk > 0.0) {
                     pk = (double)gsl_ran_poisson(rng, fmin(rate_pk, POISSON_MEAN_CAP));
                     draws->poisson++;
+                    draws->poisson_mean += fmin(rate_pk, POISSON_MEAN_CAP);
                 }
             }
         }

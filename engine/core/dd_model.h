@@ -25,13 +25,22 @@
 
 typedef struct dd_model dd_model;
 
-/* How many random draws of each kind a replication made (for the benchmark floor). */
+/*
+ * How many random draws of each kind a replication made, and the sums of
+ * their parameters, so a benchmark can time the same number of draws of the
+ * same kinds with the same average parameters (the "floor" of a run).
+ */
 typedef struct dd_draws {
-    uint64_t gaussian;
-    uint64_t negbin;
-    uint64_t poisson;
-    uint64_t binomial;
-    uint64_t rekey; /* stream re-keyings (dd_rng_set_key) */
+    uint64_t gaussian;     /* standard normal (ziggurat) draws */
+    uint64_t negbin;       /* gamma-mixed Poisson draws */
+    double negbin_mean;    /* sum of their means */
+    double negbin_shape;   /* sum of their shapes */
+    uint64_t poisson;      /* plain Poisson draws (peacekeepers) */
+    double poisson_mean;   /* sum of their means */
+    uint64_t binomial;     /* binomial draws of the fatality split */
+    double binomial_n;     /* sum of their trial counts */
+    double binomial_p;     /* sum of their probabilities */
+    uint64_t rekey;        /* stream re-keyings (dd_rng_set_key) */
 } dd_draws;
 
 /*

@@ -121,8 +121,13 @@ static void add_draws(dd_draws *to, const dd_draws *from)
 {
     to->gaussian += from->gaussian;
     to->negbin += from->negbin;
+    to->negbin_mean += from->negbin_mean;
+    to->negbin_shape += from->negbin_shape;
     to->poisson += from->poisson;
+    to->poisson_mean += from->poisson_mean;
     to->binomial += from->binomial;
+    to->binomial_n += from->binomial_n;
+    to->binomial_p += from->binomial_p;
     to->rekey += from->rekey;
 }
 
