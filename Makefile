@@ -2,16 +2,19 @@
 #
 #   make          Release build, program at build/drawdown
 #   make demo     install missing packages (as root), build, run every shipped
-#                 scenario, results under out/
+#                 scenario, results under out/; compare them and write
+#                 out/report.html (analysis/demo.sh)
 #   make test     -Werror build + CTest, then the same suite under
 #                 AddressSanitizer and UndefinedBehaviorSanitizer
 #   make bench    benchmarks (tests/bench), figures in out/bench/bench.csv
+#   make test-mpi the optional MPI build (-DDD_MPI=ON, OpenMPI installed as root)
+#                 and its tests, including mpirun -np 3 against one process
 #   make clean    remove build folders (out/ is left alone)
 
 JOBS ?= $(shell nproc 2>/dev/null || echo 2)
 CMAKE ?= cmake
 
-.PHONY: all build deps deps-test demo test test-werror test-sanitize bench clean format
+.PHONY: all build deps deps-test demo test test-werror test-sanitize test-mpi bench clean format
 
 all: build
 
@@ -42,11 +45,17 @@ test-sanitize: deps-test
 	cd build-asan && ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=print_stacktrace=1 \
 		ctest --output-on-failure -j $(JOBS)
 
+test-mpi:
+	@.ci/deps mpi
+	$(CMAKE) -S . -B build-mpi -DCMAKE_BUILD_TYPE=RelWithDebInfo -DDD_WERROR=ON -DDD_MPI=ON >/dev/null
+	$(CMAKE) --build build-mpi -j $(JOBS) -- --no-print-directory
+	cd build-mpi && ctest --output-on-failure -j $(JOBS)
+
 bench: build
 	@sh tests/bench/run.sh build
 
 clean:
-	rm -rf build build-test build-asan
+	rm -rf build build-test build-asan build-mpi
 
 format:
 	clang-format -i engine/*/*.c engine/*/*.h tests/*.c

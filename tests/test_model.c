@@ -358,11 +358,16 @@ END_TEST
 START_TEST(test_model__random_numbers_stay_in_step_per_region)
 {
     /* A partner in region 1 only changes region 1; region 0 draws the same numbers in both
-       scenarios every month (host capacity off so host totals do not couple regions). */
+       scenarios every month. */
     dd_input a, b;
     dd_test_input(&a, 2, 30, 4000.0, 400.0);
     dd_test_input(&b, 2, 30, 4000.0, 400.0);
-    a.mechanisms[DD_MECH_HOST_CAPACITY] = b.mechanisms[DD_MECH_HOST_CAPACITY] = 0;
+    /* Switch off what couples regions: national host totals, consent and legitimacy (they
+       follow national deaths), contributors (follow consent) and contagion (neighbours). */
+    static const dd_mech coupling[] = {DD_MECH_HOST_CAPACITY, DD_MECH_CONSENT, DD_MECH_LEGITIMACY,
+                                       DD_MECH_CONTRIBUTORS, DD_MECH_CONTAGION};
+    for (size_t k = 0; k < sizeof coupling / sizeof coupling[0]; k++)
+        a.mechanisms[coupling[k]] = b.mechanisms[coupling[k]] = 0;
     dd_test_add_partner(&b, DD_ROLE_COUNTER_TERRORISM, 3000.0);
     b.partners[0].region_share[0] = 0.0;
     b.partners[0].region_share[1] = 1.0;
@@ -410,6 +415,157 @@ START_TEST(test_model__vacuum_index_measures_control_after_exit)
 }
 END_TEST
 
+/* A scenario in which every mechanism has something to act on. */
+static void full_scenario(dd_input *in)
+{
+    dd_test_input(in, 3, 48, 6000.0, 800.0);
+    dd_test_add_partner(in, DD_ROLE_COUNTER_TERRORISM, 1200.0);
+    dd_test_add_partner(in, DD_ROLE_MERCENARY, 900.0);
+    dd_test_add_partner(in, DD_ROLE_TRAINING, 300.0);
+    in->partners[1].leave_below_consent = 0.85;
+    in->consent = 0.9;
+    in->params.consent_revoke_threshold = 0.05;
+    in->params.pullout_consent_level = 0.95;
+    in->params.coup_per_year = 3.0;
+    in->params.disinformation_per_year = 3.0;
+    in->regions[0].armed_strength = 2500.0;
+}
+
+/* Sum over months of the national value of a metric, over a few replications. */
+static double total(const dd_input *in, dd_metric k)
+{
+    sim s;
+    sim_open(&s, in);
+    double sum = 0.0;
+    for (uint64_t rep = 0; rep < 8; rep++) {
+        dd_outcome o;
+        sim_run(&s, 404, rep, &o);
+        for (int t = 0; t < in->months; t++)
+            sum += obs(&s, t, in->n_regions, k);
+    }
+    sim_close(&s);
+    return sum;
+}
+
+START_TEST(test_model__each_switch_changes_the_outputs_it_should)
+{
+    /* For each mechanism, a national output it drives directly; switching the mechanism off
+       must change it. */
+    static const struct {
+        dd_mech mech;
+        dd_metric metric;
+    } cases[] = {
+        {DD_MECH_DETERRENCE, DD_M_ARMED_STRENGTH},
+        {DD_MECH_VIOLENCE, DD_M_FATALITIES},
+        {DD_MECH_CONTAGION, DD_M_ARMED_STRENGTH},
+        {DD_MECH_STATE_AUTHORITY, DD_M_STATE_AUTHORITY},
+        {DD_MECH_HOST_CAPACITY, DD_M_HOST_FORCES},
+        {DD_MECH_CONSENT, DD_M_CONSENT},
+        {DD_MECH_LEGITIMACY, DD_M_LEGITIMACY},
+        {DD_MECH_PARTNERS, DD_M_PARTNER_FORCES},
+        {DD_MECH_CONTRIBUTORS, DD_M_MISSION_TROOPS},
+        {DD_MECH_ACCOUNTABILITY, DD_M_CIVILIAN_FATALITIES_STATE},
+        {DD_MECH_DISPLACEMENT, DD_M_DISPLACED},
+        {DD_MECH_SHOCKS, DD_M_CONSENT},
+    };
+    ck_assert_int_eq((int)(sizeof cases / sizeof cases[0]), DD_MECH_COUNT);
+    dd_input on;
+    full_scenario(&on);
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        dd_input off;
+        full_scenario(&off);
+        off.mechanisms[cases[i].mech] = 0;
+        double a = total(&on, cases[i].metric), b = total(&off, cases[i].metric);
+        ck_assert_msg(a != b, "switching %s off leaves %s unchanged (%g)",
+                      dd_mech_name(cases[i].mech), dd_metric_get(cases[i].metric)->name, a);
+        dd_input_free(&off);
+    }
+    dd_input_free(&on);
+}
+END_TEST
+
+START_TEST(test_model__displacement_off_leaves_the_conflict_alone)
+{
+    /* Displacement and access feed nothing back: switching them off must leave every other
+       output, draw for draw, as it was. */
+    dd_input on, off;
+    full_scenario(&on);
+    full_scenario(&off);
+    off.mechanisms[DD_MECH_DISPLACEMENT] = 0;
+    static const dd_metric same[] = {DD_M_EVENTS, DD_M_FATALITIES, DD_M_ARMED_STRENGTH,
+                                     DD_M_CONSENT, DD_M_MISSION_TROOPS, DD_M_STATE_AUTHORITY};
+    for (size_t k = 0; k < sizeof same / sizeof same[0]; k++)
+        ck_assert_msg(total(&on, same[k]) == total(&off, same[k]), "%s changed",
+                      dd_metric_get(same[k])->name);
+    ck_assert(total(&on, DD_M_DISPLACED) != total(&off, DD_M_DISPLACED));
+    dd_input_free(&on);
+    dd_input_free(&off);
+}
+END_TEST
+
+START_TEST(test_model__consent_below_the_threshold_forces_exit_within_m_months)
+{
+    dd_input in;
+    dd_test_input(&in, 2, 40, 7000.0, 700.0);
+    in.consent = 0.3;
+    in.params.consent_revoke_threshold = 0.35;
+    in.params.forced_withdrawal_months = 4;
+    sim s;
+    sim_open(&s, &in);
+    for (uint64_t rep = 0; rep < 5; rep++) {
+        dd_outcome o;
+        sim_run(&s, 7, rep, &o);
+        ck_assert_int_eq(o.exit_reason, DD_EXIT_CONSENT_REVOKED);
+        ck_assert_int_le(o.exit_month, in.start_month + 4);
+    }
+    sim_close(&s);
+    dd_input_free(&in);
+}
+END_TEST
+
+START_TEST(test_model__a_partner_leaves_when_consent_falls_below_its_level)
+{
+    dd_input in;
+    dd_test_input(&in, 1, 24, 3000.0, 0.0);
+    dd_test_add_partner(&in, DD_ROLE_COUNTER_TERRORISM, 1000.0);
+    in.partners[0].leave_below_consent = 0.6;
+    in.consent = 0.8;
+    dd_test_add_event(&in, DD_EVENT_COUP, 10);
+    in.events[0].magnitude = 0.5;
+    in.params.consent_revoke_threshold = 0.0;
+    sim s;
+    sim_open(&s, &in);
+    dd_outcome o;
+    sim_run(&s, 3, 0, &o);
+    ck_assert(obs(&s, 9, 1, DD_M_PARTNER_FORCES) > 999.0);
+    for (int t = 10; t < 24; t++)
+        ck_assert(obs(&s, t, 1, DD_M_PARTNER_FORCES) == 0.0);
+    sim_close(&s);
+    dd_input_free(&in);
+}
+END_TEST
+
+START_TEST(test_model__threat_allocation_moves_troops_to_the_fighters)
+{
+    dd_input in;
+    dd_test_input(&in, 2, 12, 10000.0, 0.0);
+    in.regions[0].armed_strength = 4000.0;
+    in.regions[1].armed_strength = 100.0;
+    in.allocation = DD_ALLOC_THREAT;
+    in.allocation_start_month = in.start_month + 6;
+    in.params.allocation_threat_weight = 1.0;
+    sim s;
+    sim_open(&s, &in);
+    dd_outcome o;
+    sim_run(&s, 3, 0, &o);
+    ck_assert_double_eq_tol(obs(&s, 5, 0, DD_M_MISSION_TROOPS), 5000.0, 1e-9);
+    /* Region 0 holds most of the fighters, so it now gets most of the troops. */
+    ck_assert_msg(obs(&s, 6, 0, DD_M_MISSION_TROOPS) > 7000.0, "%g", obs(&s, 6, 0, DD_M_MISSION_TROOPS));
+    sim_close(&s);
+    dd_input_free(&in);
+}
+END_TEST
+
 static Suite *suite(void)
 {
     Suite *s = suite_create("model");
@@ -427,6 +583,11 @@ static Suite *suite(void)
     tcase_add_test(tc, test_model__step_is_pure);
     tcase_add_test(tc, test_model__random_numbers_stay_in_step_per_region);
     tcase_add_test(tc, test_model__vacuum_index_measures_control_after_exit);
+    tcase_add_test(tc, test_model__each_switch_changes_the_outputs_it_should);
+    tcase_add_test(tc, test_model__displacement_off_leaves_the_conflict_alone);
+    tcase_add_test(tc, test_model__consent_below_the_threshold_forces_exit_within_m_months);
+    tcase_add_test(tc, test_model__a_partner_leaves_when_consent_falls_below_its_level);
+    tcase_add_test(tc, test_model__threat_allocation_moves_troops_to_the_fighters);
     suite_add_tcase(s, tc);
     return s;
 }

@@ -27,6 +27,7 @@
 #include "dd_input.h"
 #include "dd_month.h"
 #include "dd_params.h"
+#include "dd_policy.h"
 #include "dd_scenario.h"
 #include "test_util.h"
 
@@ -176,12 +177,15 @@ static void inputs_equal(const dd_input *a, const dd_input *b)
     }
     schedules_equal(&a->troops, &b->troops, "troops");
     schedules_equal(&a->police, &b->police, "police");
+    ck_assert_int_eq(a->allocation, b->allocation);
 
     ck_assert_uint_eq(a->n_partners, b->n_partners);
     for (size_t p = 0; p < a->n_partners; p++) {
         const dd_partner *x = &a->partners[p], *y = &b->partners[p];
         ck_assert_str_eq(x->name, y->name);
         ck_assert_int_eq(x->role, y->role);
+        ck_assert_msg(x->leave_below_consent == y->leave_below_consent, "%s leave_below_consent",
+                      x->name);
         schedules_equal(&x->strength, &y->strength, x->name);
         for (size_t i = 0; i < a->n_regions; i++)
             ck_assert_msg(x->region_share[i] == y->region_share[i], "%s share %zu", x->name, i);
@@ -190,11 +194,19 @@ static void inputs_equal(const dd_input *a, const dd_input *b)
     for (size_t e = 0; e < a->n_events; e++) {
         ck_assert_int_eq(a->events[e].month, b->events[e].month);
         ck_assert_int_eq(a->events[e].type, b->events[e].type);
+        ck_assert_msg(a->events[e].magnitude == b->events[e].magnitude, "events[%zu].magnitude",
+                      e);
     }
     ck_assert_int_eq(a->policy.kind, b->policy.kind);
     ck_assert_int_eq(a->policy.start_month, b->policy.start_month);
     ck_assert_int_eq(a->policy.duration_months, b->policy.duration_months);
     ck_assert_int_eq(a->policy.phases, b->policy.phases);
+    ck_assert_int_eq(a->policy.review_months, b->policy.review_months);
+    ck_assert_int_eq(a->policy.hold_reviews, b->policy.hold_reviews);
+    ck_assert_msg(a->policy.violence_max == b->policy.violence_max, "violence_max");
+    ck_assert_msg(a->policy.host_ratio_min == b->policy.host_ratio_min, "host_ratio_min");
+    ck_assert_msg(a->policy.authority_min == b->policy.authority_min, "authority_min");
+    ck_assert_int_eq(a->policy.on_fail, b->policy.on_fail);
     for (int m = 0; m < DD_MECH_COUNT; m++)
         ck_assert_int_eq(a->mechanisms[m], b->mechanisms[m]);
     size_t count;
@@ -649,7 +661,8 @@ START_TEST(test_scenario__policy_none_refuses_calendar_keys)
     dd_input in;
     dd_error err;
     ck_assert_int_eq(load_text(text, &in, &err), DD_ECONFIG);
-    ck_assert_str_eq(err.msg, "policy type \"none\" takes no 'months'");
+    ck_assert_str_eq(err.msg, "policy type \"none\" takes no 'months' (a key of type "
+                              "\"calendar\")");
     free(text);
 }
 END_TEST
@@ -684,6 +697,272 @@ START_TEST(test_scenario__over_long_and_odd_names_are_refused)
     ck_assert_int_eq(load_text(bad, &in, &err), DD_ERANGE);
     ck_assert_ptr_nonnull(strstr(err.msg, "only letters, digits"));
     free(bad);
+    free(text);
+}
+END_TEST
+
+/* ------------------------------------------------------------------ */
+/* Settings of the full model                                          */
+/* ------------------------------------------------------------------ */
+
+/* Load text that must fail; check the code, the line and the whole message. */
+static void load_fails(const char *rest, int code, int line, const char *msg)
+{
+    char *text = scenario_text(PLAIN_REGIONS, rest);
+    dd_input in;
+    dd_error err;
+    int rc = load_text(text, &in, &err);
+    ck_assert_msg(rc == code, "expected %d, got %d (%s) for:\n%s", code, rc, err.msg, rest);
+    ck_assert_str_eq(err.msg, msg);
+    if (line > 0)
+        ck_assert_int_eq(err.line, line);
+    free(text);
+}
+
+/* Lines of scenario_text(PLAIN_REGIONS, rest): rest starts at line 8. */
+#define REST_LINE 8
+
+START_TEST(test_scenario__full_model_scenario_loads_every_new_setting)
+{
+    const char *path = GOOD_DIR "/full_model.cfg";
+    dd_input in;
+    load_ok(path, &in);
+    ck_assert_int_eq(in.allocation, DD_ALLOC_THREAT);
+
+    ck_assert_uint_eq(in.n_partners, 2);
+    ck_assert_int_eq(in.partners[0].role, DD_ROLE_TRAINING);
+    ck_assert_msg(in.partners[0].leave_below_consent == 0.3, "rule");
+    ck_assert_msg(in.partners[1].leave_below_consent == -1.0, "-1: no rule");
+
+    ck_assert_uint_eq(in.n_events, 4);
+    ck_assert_int_eq(in.events[0].type, DD_EVENT_DISINFORMATION);
+    ck_assert_msg(in.events[0].magnitude == -1.0, "disinformation: the default");
+    ck_assert_int_eq(in.events[1].type, DD_EVENT_COUP);
+    ck_assert_msg(in.events[1].magnitude == 0.25, "coup magnitude");
+    ck_assert_int_eq(in.events[2].type, DD_EVENT_CONTRIBUTOR_PULLOUT);
+    ck_assert_msg(in.events[2].magnitude == 1200.0, "troops leaving");
+    ck_assert_int_eq(in.events[3].type, DD_EVENT_CONSENT_REVOKED);
+    ck_assert_msg(in.events[3].magnitude == -1.0, "no magnitude");
+
+    const dd_policy_spec *pol = &in.policy;
+    ck_assert_int_eq(pol->kind, DD_POLICY_CONDITIONS);
+    ck_assert_int_eq(pol->start_month, month_of("2016-01"));
+    ck_assert_int_eq(pol->review_months, 3);
+    ck_assert_int_eq(pol->phases, 5);
+    ck_assert_int_eq(pol->hold_reviews, 1);
+    ck_assert_msg(pol->violence_max == 40.0, "violence_max");
+    ck_assert_msg(pol->host_ratio_min == -1.0, "host_ratio_min not used");
+    ck_assert_msg(pol->authority_min == 0.45, "authority_min");
+    ck_assert_int_eq(pol->on_fail, DD_ONFAIL_REVERSE);
+    ck_assert_int_eq(pol->loc.line, 46);
+
+    ck_assert_int_eq(in.mechanisms[DD_MECH_SHOCKS], 0);
+    ck_assert_int_eq(in.mechanisms[DD_MECH_CONTAGION], 0);
+    ck_assert_int_eq(in.mechanisms[DD_MECH_CONSENT], 1);
+    ck_assert_msg(in.params.allocation_threat_weight == 0.6, "param");
+    dd_input_free(&in);
+}
+END_TEST
+
+START_TEST(test_scenario__new_settings_take_their_defaults)
+{
+    char *text = scenario_text(PLAIN_REGIONS,
+                               "mission = { troops = ( (\"2013-07\", 100) ); };\n"
+                               "partners = ( { name = \"P\"; role = \"training\"; strength = (); } "
+                               ");\n"
+                               "events = ( { date = \"2014-01\"; type = \"coup\"; },\n"
+                               "           { date = \"2014-02\"; type = \"disinformation\"; } );\n"
+                               "policy = { type = \"conditions\"; start = \"2014-01\"; "
+                               "host_ratio_min = 1.5; };\n");
+    dd_input in, init;
+    dd_error err;
+    ck_assert_int_eq(load_text(text, &in, &err), DD_OK);
+    dd_input_init(&init);
+    ck_assert_int_eq(in.allocation, DD_ALLOC_FIXED);
+    ck_assert_int_eq(in.allocation, init.allocation);
+    ck_assert_msg(in.partners[0].leave_below_consent == -1.0, "no rule");
+    ck_assert_msg(in.events[0].magnitude == -1.0 && in.events[1].magnitude == -1.0,
+                  "the parameters' defaults");
+    ck_assert_int_eq(in.policy.review_months, 6);
+    ck_assert_int_eq(in.policy.review_months, init.policy.review_months);
+    ck_assert_int_eq(in.policy.phases, 4);
+    ck_assert_int_eq(in.policy.hold_reviews, 2);
+    ck_assert_int_eq(in.policy.hold_reviews, init.policy.hold_reviews);
+    ck_assert_msg(in.policy.violence_max == -1.0 && in.policy.authority_min == -1.0,
+                  "benchmarks not given are not used");
+    ck_assert_msg(in.policy.host_ratio_min == 1.5, "host_ratio_min");
+    ck_assert_int_eq(in.policy.on_fail, DD_ONFAIL_PAUSE);
+    ck_assert_int_eq(in.policy.on_fail, init.policy.on_fail);
+    dd_input_free(&in);
+    free(text);
+
+    /* No mission and no policy at all: the same defaults as dd_input_init. */
+    text = scenario_text(PLAIN_REGIONS, "");
+    ck_assert_int_eq(load_text(text, &in, &err), DD_OK);
+    ck_assert_int_eq(in.allocation, DD_ALLOC_FIXED);
+    ck_assert_int_eq(in.policy.kind, DD_POLICY_NONE);
+    ck_assert_int_eq(in.policy.review_months, init.policy.review_months);
+    ck_assert_int_eq(in.policy.phases, init.policy.phases);
+    dd_input_free(&in);
+    free(text);
+}
+END_TEST
+
+START_TEST(test_scenario__partner_rule_and_allocation_are_checked)
+{
+    load_fails("partners = ( { name = \"P\"; role = \"training\"; strength = ();\n"
+               "  leave_below_consent = 1.3; } );\n",
+               DD_ERANGE, REST_LINE + 1,
+               "partner \"P\": leave_below_consent = 1.3 is a share and must be in [0, 1], or -1 "
+               "for no such rule");
+    load_fails("partners = ( { name = \"P\"; role = \"training\"; strength = ();\n"
+               "  leave_below_consent = \"never\"; } );\n",
+               DD_ECONFIG, REST_LINE + 1,
+               "partner \"P\": leave_below_consent must be a number, not a string");
+    /* The message for a missing role lists every role, from the table. */
+    load_fails("partners = ( { name = \"P\"; strength = (); } );\n", DD_ECONFIG, REST_LINE,
+               "partner \"P\" has no 'role' (counter_terrorism, mercenary, regional or training)");
+    load_fails("partners = ( { name = \"P\"; role = \"trainng\"; strength = (); } );\n",
+               DD_ECONFIG, REST_LINE,
+               "partner \"P\": unknown role \"trainng\" (did you mean \"training\"?)");
+    load_fails("mission = { allocation = \"by_threat\"; };\n", DD_ECONFIG, REST_LINE,
+               "unknown mission.allocation \"by_threat\" (did you mean \"threat\"?)");
+    load_fails("mission = { allocation = \"random\"; };\n", DD_ECONFIG, REST_LINE,
+               "unknown mission.allocation \"random\" (known: fixed, threat)");
+    load_fails("mission = { allocation = 1; };\n", DD_ECONFIG, REST_LINE,
+               "mission.allocation must be a string in double quotes, not an integer");
+}
+END_TEST
+
+START_TEST(test_scenario__event_magnitudes_are_checked_by_type)
+{
+    load_fails("events = ( { date = \"2014-01\"; type = \"coup\"; magnitude = -0.5; } );\n",
+               DD_ERANGE, REST_LINE,
+               "events[0].magnitude = -0.5 is a share and must be in [0, 1], or -1 for the "
+               "default, params.coup_consent_drop");
+    load_fails("events = ( { date = \"2014-01\"; type = \"disinformation\"; magnitude = 2; } );\n",
+               DD_ERANGE, REST_LINE,
+               "events[0].magnitude = 2 is a share and must be in [0, 1], or -1 for the "
+               "default, params.disinformation_legitimacy_drop");
+    load_fails("events = ( { date = \"2014-01\"; type = \"contributor_pullout\";\n"
+               "             magnitude = -1; } );\n",
+               DD_ERANGE, REST_LINE + 1, "events[0].magnitude = -1 must be >= 0");
+    load_fails("events = ( { date = \"2014-01\"; type = \"contributor_pullout\"; "
+               "magnitude = \"all\"; } );\n",
+               DD_ECONFIG, REST_LINE, "events[0].magnitude must be a number, not a string");
+    /* The event named by index, at its own line. */
+    load_fails("events = (\n"
+               "  { date = \"2014-01\"; type = \"coup\"; },\n"
+               "  { date = \"2014-02\"; type = \"contributor_pullout\"; }\n"
+               ");\n",
+               DD_ECONFIG, REST_LINE + 2,
+               "events[1]: contributor_pullout needs 'magnitude' (troops leaving)");
+    load_fails("events = ( { date = \"2014-01\"; type = \"consent_revoked\"; magnitude = 1; } );\n",
+               DD_ECONFIG, REST_LINE, "events[0]: consent_revoked takes no 'magnitude'");
+    load_fails("events = ( { date = \"2014-01\"; type = \"coup\"; size = 1; } );\n", DD_ECONFIG,
+               REST_LINE, "unknown key 'size' in events[0] (known: date, type, magnitude)");
+
+    /* Whole numbers, zero and an explicit -1 are accepted. */
+    char *text = scenario_text(PLAIN_REGIONS,
+                               "events = ( { date = \"2014-01\"; type = \"coup\"; magnitude = 1; "
+                               "},\n"
+                               "  { date = \"2014-01\"; type = \"disinformation\"; magnitude = -1; "
+                               "},\n"
+                               "  { date = \"2014-01\"; type = \"contributor_pullout\"; "
+                               "magnitude = 0; } );\n");
+    dd_input in;
+    dd_error err;
+    ck_assert_int_eq(load_text(text, &in, &err), DD_OK);
+    ck_assert_msg(in.events[0].magnitude == 1.0, "coup 1");
+    ck_assert_msg(in.events[1].magnitude == -1.0, "disinformation -1");
+    ck_assert_msg(in.events[2].magnitude == 0.0, "pull-out 0");
+    dd_input_free(&in);
+    free(text);
+}
+END_TEST
+
+START_TEST(test_scenario__conditions_policy_is_checked)
+{
+    load_fails("policy = { type = \"conditions\"; start = \"2014-01\"; };\n", DD_ECONFIG, REST_LINE,
+               "policy type \"conditions\" needs at least one benchmark: violence_max, "
+               "host_ratio_min or authority_min");
+    /* -1 for every benchmark is the same as none. */
+    load_fails("policy = { type = \"conditions\"; start = \"2014-01\";\n"
+               "  violence_max = -1; host_ratio_min = -1; authority_min = -1; };\n",
+               DD_ECONFIG, REST_LINE,
+               "policy type \"conditions\" needs at least one benchmark: violence_max, "
+               "host_ratio_min or authority_min");
+    load_fails("policy = { type = \"conditions\"; violence_max = 3; };\n", DD_ECONFIG, REST_LINE,
+               "policy type \"conditions\" needs 'start' (\"YYYY-MM\", month of the first "
+               "review)");
+    load_fails("policy = { type = \"conditions\"; start = \"2016-01\"; violence_max = 3; };\n",
+               DD_ERANGE, REST_LINE,
+               "policy.start = 2016-01 is outside the simulated months 2013-07 to 2015-06");
+    load_fails("policy = { type = \"conditions\"; start = \"2014-01\";\n"
+               "  violence_max = 3; months = 12; };\n",
+               DD_ECONFIG, REST_LINE + 1,
+               "policy type \"conditions\" takes no 'months' (a key of type \"calendar\")");
+    load_fails("policy = { type = \"calendar\"; start = \"2014-01\"; months = 6;\n"
+               "  on_fail = \"pause\"; };\n",
+               DD_ECONFIG, REST_LINE + 1,
+               "policy type \"calendar\" takes no 'on_fail' (a key of type \"conditions\")");
+    load_fails("policy = { type = \"none\"; start = \"2014-01\"; };\n", DD_ECONFIG, REST_LINE,
+               "policy type \"none\" takes no 'start' (a key of types \"calendar\" and "
+               "\"conditions\")");
+    load_fails("policy = { type = \"conditions\"; start = \"2014-01\"; violence_max = 3;\n"
+               "  review_months = 121; };\n",
+               DD_ERANGE, REST_LINE + 1, "policy.review_months = 121 must be in [1, 120]");
+    load_fails("policy = { type = \"conditions\"; start = \"2014-01\"; violence_max = 3;\n"
+               "  phases = 101; };\n",
+               DD_ERANGE, REST_LINE + 1, "policy.phases = 101 must be in [1, 100]");
+    load_fails("policy = { type = \"conditions\"; start = \"2014-01\"; violence_max = 3;\n"
+               "  hold_reviews = 0; };\n",
+               DD_ERANGE, REST_LINE + 1, "policy.hold_reviews = 0 must be in [1, 100]");
+    load_fails("policy = { type = \"conditions\"; start = \"2014-01\";\n"
+               "  authority_min = 1.5; };\n",
+               DD_ERANGE, REST_LINE + 1,
+               "policy.authority_min = 1.5 is a share and must be in [0, 1], or -1 for no such "
+               "benchmark");
+    load_fails("policy = { type = \"conditions\"; start = \"2014-01\";\n"
+               "  host_ratio_min = -2; };\n",
+               DD_ERANGE, REST_LINE + 1,
+               "policy.host_ratio_min = -2 must be >= 0, or -1 for no such benchmark");
+    load_fails("policy = { type = \"conditions\"; start = \"2014-01\"; violence_max = 3;\n"
+               "  on_fail = \"stop\"; };\n",
+               DD_ECONFIG, REST_LINE + 1,
+               "unknown policy.on_fail \"stop\" (known: pause, reverse)");
+    load_fails("policy = { start = \"2014-01\"; };\n", DD_ECONFIG, REST_LINE,
+               "policy has no 'type' (\"none\", \"calendar\" or \"conditions\")");
+    load_fails("policy = { type = \"conditons\"; };\n", DD_ECONFIG, REST_LINE,
+               "unknown policy type \"conditons\" (did you mean \"conditions\"?)");
+    load_fails("policy = { type = \"none\"; review_month = 3; };\n", DD_ECONFIG, REST_LINE,
+               "unknown key 'review_month' in policy (did you mean 'review_months'?)");
+}
+END_TEST
+
+START_TEST(test_scenario__every_mechanism_can_be_switched_off)
+{
+    char body[4096];
+    size_t used = (size_t)snprintf(body, sizeof body, "mechanisms = {\n");
+    for (int m = 0; m < DD_MECH_COUNT; m++)
+        used += (size_t)snprintf(body + used, sizeof body - used, "  %s = false;\n",
+                                 dd_mech_name((dd_mech)m));
+    snprintf(body + used, sizeof body - used, "};\n");
+    char *text = scenario_text(PLAIN_REGIONS, body);
+    dd_input in;
+    dd_error err;
+    ck_assert_msg(load_text(text, &in, &err) == DD_OK, "%s", err.msg);
+    for (int m = 0; m < DD_MECH_COUNT; m++)
+        ck_assert_msg(in.mechanisms[m] == 0, "%s", dd_mech_name((dd_mech)m));
+    char *out = written(&in);
+    for (int m = 0; m < DD_MECH_COUNT; m++) {
+        char line[128];
+        snprintf(line, sizeof line, "\n  %s = false;\n", dd_mech_name((dd_mech)m));
+        ck_assert_msg(strstr(out, line) != NULL, "run.cfg lacks %s", line);
+    }
+    free(out);
+    round_trip(&in);
+    dd_input_free(&in);
     free(text);
 }
 END_TEST
@@ -835,6 +1114,97 @@ START_TEST(test_scenario__write_reports_a_full_disk)
 }
 END_TEST
 
+START_TEST(test_scenario__full_model_settings_are_written_and_read_back)
+{
+    dd_input in;
+    load_ok(GOOD_DIR "/full_model.cfg", &in);
+    char *text = written(&in);
+    static const char *const wanted[] = {
+        "  police = (\n    ( \"2015-01\", 1e+03 )\n  );\n  allocation = \"threat\";\n  allocation_start = \"2015-01\";\n};\n",
+        "    role = \"training\";\n    leave_below_consent = 0.3;\n",
+        "    role = \"counter_terrorism\";\n    leave_below_consent = -1.0;\n",
+        "  { date = \"2016-03\"; type = \"disinformation\"; magnitude = -1.0; },\n",
+        "  { date = \"2016-03\"; type = \"coup\"; magnitude = 0.25; },\n",
+        "  { date = \"2017-06\"; type = \"contributor_pullout\"; magnitude = 1.2e+03; },\n",
+        "  { date = \"2018-01\"; type = \"consent_revoked\"; }\n",
+        "policy = {\n"
+        "  type = \"conditions\";\n"
+        "  start = \"2016-01\";\n"
+        "  review_months = 3;\n"
+        "  phases = 5;\n"
+        "  hold_reviews = 1;\n"
+        "  violence_max = 4e+01;\n"
+        "  host_ratio_min = -1.0;\n"
+        "  authority_min = 0.45;\n"
+        "  on_fail = \"reverse\";\n"
+        "};\n",
+        "  shocks = false;\n",
+    };
+    for (size_t k = 0; k < sizeof wanted / sizeof wanted[0]; k++)
+        ck_assert_msg(strstr(text, wanted[k]) != NULL, "run.cfg lacks \"%s\":\n%s", wanted[k],
+                      text);
+    free(text);
+    round_trip(&in);
+    dd_input_free(&in);
+}
+END_TEST
+
+START_TEST(test_scenario__settings_that_are_off_are_written_as_minus_one)
+{
+    dd_input in;
+    build_input(&in, "A", "B");
+    in.partners[0].leave_below_consent = -1.0;
+    dd_test_add_event(&in, DD_EVENT_COUP, 2);
+    dd_test_add_event(&in, DD_EVENT_CONTRIBUTOR_PULLOUT, 3);
+    in.policy.kind = DD_POLICY_CONDITIONS;
+    in.policy.start_month = in.start_month + 1;
+    in.policy.authority_min = 0.5;
+    dd_error err;
+    ck_assert_msg(dd_input_validate(&in, &err) == DD_OK, "%s", err.msg);
+    char *text = written(&in);
+    ck_assert_ptr_nonnull(strstr(text, "    leave_below_consent = -1.0;\n"));
+    ck_assert_ptr_nonnull(strstr(text, "type = \"coup\"; magnitude = -1.0; }"));
+    ck_assert_ptr_nonnull(strstr(text, "type = \"contributor_pullout\"; magnitude = 0.0; }"));
+    ck_assert_ptr_nonnull(strstr(text, "  violence_max = -1.0;\n"));
+    ck_assert_ptr_nonnull(strstr(text, "  on_fail = \"pause\";\n"));
+    free(text);
+    round_trip(&in);
+
+    /* Any negative value means off; it is written as the -1 that loads. */
+    in.events[0].magnitude = -0.25;
+    in.policy.violence_max = -3.0;
+    text = written(&in);
+    ck_assert_ptr_nonnull(strstr(text, "type = \"coup\"; magnitude = -1.0; }"));
+    ck_assert_ptr_nonnull(strstr(text, "  violence_max = -1.0;\n"));
+    free(text);
+    dd_input_free(&in);
+}
+END_TEST
+
+START_TEST(test_scenario__write_refuses_a_conditions_policy_it_could_not_read_back)
+{
+    dd_input in;
+    build_input(&in, "A", "B");
+    in.policy.kind = DD_POLICY_CONDITIONS;
+    in.policy.start_month = in.start_month;
+    FILE *f = tmpfile();
+    ck_assert_ptr_nonnull(f);
+    dd_error err;
+    ck_assert_int_eq(dd_scenario_write(f, &in, &err), DD_ERANGE);
+    ck_assert_str_eq(err.msg, "cannot write the scenario: the conditions policy has no benchmark");
+    in.policy.host_ratio_min = 1.0;
+    in.policy.on_fail = DD_ONFAIL_COUNT;
+    ck_assert_int_eq(dd_scenario_write(f, &in, &err), DD_ERANGE);
+    ck_assert_str_eq(err.msg, "cannot write the scenario: policy.on_fail is unknown");
+    in.policy.on_fail = DD_ONFAIL_PAUSE;
+    in.allocation = DD_ALLOC_COUNT;
+    ck_assert_int_eq(dd_scenario_write(f, &in, &err), DD_ERANGE);
+    ck_assert_str_eq(err.msg, "cannot write the scenario: mission.allocation is unknown");
+    fclose(f);
+    dd_input_free(&in);
+}
+END_TEST
+
 /* ------------------------------------------------------------------ */
 /* Describing                                                          */
 /* ------------------------------------------------------------------ */
@@ -869,6 +1239,190 @@ START_TEST(test_scenario__summary_names_what_a_reader_needs)
 }
 END_TEST
 
+START_TEST(test_scenario__summary_shows_the_full_model_settings)
+{
+    dd_input in;
+    load_ok(GOOD_DIR "/full_model.cfg", &in);
+    char *text = described(&in);
+    static const char *const wanted[] = {
+        "troop spread    threat from 2015-01: a share 0.6 by fighters "
+        "(allocation_threat_weight), the rest by troop_share\n",
+        "Trainers (training)",
+        "    rule        leaves for good when consent falls below 0.3\n",
+        "events          2016-03 disinformation: legitimacy falls by 0.1 "
+        "(params.disinformation_legitimacy_drop)\n",
+        "                2016-03 coup: consent falls by 0.25\n",
+        "                2017-06 contributor_pullout: 1200 troops leave for good\n",
+        "                2018-01 consent_revoked\n",
+        "policy          conditions: a review every 3 months from 2016-01; one of 5 phases down\n"
+        "                after 1 passed review in a row; on a failed review: reverse\n"
+        "  benchmarks    deaths per month since the last review at most 40\n"
+        "                state authority at least 0.45\n",
+        "mechanisms off  contagion, shocks\n",
+    };
+    for (size_t k = 0; k < sizeof wanted / sizeof wanted[0]; k++)
+        ck_assert_msg(strstr(text, wanted[k]) != NULL, "summary lacks \"%s\":\n%s", wanted[k],
+                      text);
+    /* Only the partner with a rule shows one. */
+    const char *rule = strstr(text, "    rule ");
+    ck_assert_ptr_null(strstr(rule + 1, "    rule "));
+    free(text);
+
+    /* A coup with the default drop shows the scenario's value of the parameter. */
+    in.events[1].magnitude = -1.0;
+    in.allocation = DD_ALLOC_FIXED;
+    in.policy.kind = DD_POLICY_NONE;
+    text = described(&in);
+    ck_assert_ptr_nonnull(
+        strstr(text, "2016-03 coup: consent falls by 0.3 (params.coup_consent_drop)"));
+    ck_assert_ptr_nonnull(strstr(text, "troop spread    fixed: each region's troop_share\n"));
+    ck_assert_ptr_nonnull(strstr(text, "policy          none\n"));
+    free(text);
+    dd_input_free(&in);
+}
+END_TEST
+
+/* ------------------------------------------------------------------ */
+/* The format guide, scenarios/README.md                               */
+/* ------------------------------------------------------------------ */
+
+#ifdef DD_SOURCE_DIR
+#define README DD_SOURCE_DIR "/scenarios/README.md"
+
+/* The whole of scenarios/README.md (malloc'd). */
+static char *readme(void)
+{
+    FILE *f = fopen(README, "r");
+    ck_assert_msg(f != NULL, "cannot open %s", README);
+    char *buf = NULL;
+    size_t size = 0, used = 0, n;
+    char chunk[4096];
+    while ((n = fread(chunk, 1, sizeof chunk, f)) > 0) {
+        if (used + n + 1 > size) {
+            size = 2 * (used + n + 1);
+            buf = realloc(buf, size);
+            ck_assert_ptr_nonnull(buf);
+        }
+        memcpy(buf + used, chunk, n);
+        used += n;
+    }
+    fclose(f);
+    ck_assert_ptr_nonnull(buf);
+    buf[used] = '\0';
+    return buf;
+}
+
+START_TEST(test_scenario__readme_examples_load)
+{
+    char *text = readme();
+    size_t examples = 0;
+    for (char *p = strstr(text, "\n```\n"); p != NULL;) {
+        char *body = p + 5;
+        char *end = strstr(body, "\n```\n");
+        ck_assert_msg(end != NULL, "unclosed code block in %s", README);
+        /* A complete scenario is a code block with a name at the start of a line. */
+        const char *name = strstr(body - 1, "\nname = ");
+        if (name != NULL && name < end) {
+            char save = end[1];
+            end[1] = '\0';
+            dd_input in;
+            dd_error err;
+            int rc = load_text(body, &in, &err);
+            ck_assert_msg(rc == DD_OK, "example %zu of %s: line %d: %s", examples + 1, README,
+                          err.line, err.msg);
+            dd_input_free(&in);
+            end[1] = save;
+            examples++;
+        }
+        p = strstr(end + 4, "\n```\n");
+    }
+    ck_assert_msg(examples >= 2, "%zu complete examples in %s", examples, README);
+    free(text);
+}
+END_TEST
+
+START_TEST(test_scenario__readme_names_every_choice)
+{
+    char *text = readme();
+    char want[128];
+    for (int k = 0; k < DD_ROLE_COUNT; k++) {
+        snprintf(want, sizeof want, "\"%s\"", dd_role_name((dd_role)k));
+        ck_assert_msg(strstr(text, want) != NULL, "README lacks role %s", want);
+    }
+    for (int k = 0; k < DD_EVENT_COUNT; k++) {
+        snprintf(want, sizeof want, "\"%s\"", dd_event_name((dd_event_type)k));
+        ck_assert_msg(strstr(text, want) != NULL, "README lacks event %s", want);
+    }
+    for (int k = 0; k < DD_ALLOC_COUNT; k++) {
+        snprintf(want, sizeof want, "\"%s\"", dd_allocation_name((dd_allocation)k));
+        ck_assert_msg(strstr(text, want) != NULL, "README lacks allocation %s", want);
+    }
+    for (int k = 0; k < DD_ONFAIL_COUNT; k++) {
+        snprintf(want, sizeof want, "\"%s\"", dd_onfail_name((dd_onfail)k));
+        ck_assert_msg(strstr(text, want) != NULL, "README lacks on_fail %s", want);
+    }
+    for (int k = 0; k < DD_POLICY_COUNT; k++) {
+        snprintf(want, sizeof want, "type = \"%s\";", dd_policy_get((dd_policy_kind)k)->name);
+        ck_assert_msg(strstr(text, want) != NULL, "README lacks policy %s", want);
+    }
+    for (int k = 0; k < DD_MECH_COUNT; k++) {
+        snprintf(want, sizeof want, "| `%s` |", dd_mech_name((dd_mech)k));
+        ck_assert_msg(strstr(text, want) != NULL, "README's mechanism table lacks %s", want);
+    }
+    free(text);
+}
+END_TEST
+
+/*
+ * The guide names parameters (params.x, rows of the excerpt table) but does
+ * not copy the table: each one it names must exist, and each excerpt row must
+ * be the row `drawdown params --markdown` prints.
+ */
+START_TEST(test_scenario__readme_parameters_match_the_table)
+{
+    char *text = readme();
+    size_t named = 0, rows = 0;
+    for (const char *p = strstr(text, "params."); p != NULL; p = strstr(p + 1, "params.")) {
+        char name[128];
+        size_t len = 0;
+        const char *q = p + 7;
+        while (len + 1 < sizeof name && (q[len] == '_' || (q[len] >= 'a' && q[len] <= 'z') ||
+                                         (q[len] >= '0' && q[len] <= '9')))
+            len++;
+        if (len == 0)
+            continue;
+        memcpy(name, q, len);
+        name[len] = '\0';
+        ck_assert_msg(dd_params_lookup(name) != NULL, "README names params.%s, not a parameter",
+                      name);
+        named++;
+    }
+    for (const char *p = strstr(text, "\n| `"); p != NULL; p = strstr(p + 1, "\n| `")) {
+        char name[128];
+        const char *q = p + 4;
+        size_t len = strcspn(q, "`");
+        if (len >= sizeof name)
+            continue;
+        memcpy(name, q, len);
+        name[len] = '\0';
+        const dd_param_info *pi = dd_params_lookup(name);
+        if (pi == NULL)
+            continue; /* a row of another table */
+        char row[1024];
+        const char *mech = pi->mechanism >= 0 ? dd_mech_name((dd_mech)pi->mechanism) : "-";
+        snprintf(row, sizeof row, "\n| `%s` | %s | %g | [%g, %g] | %s | %s |\n", pi->name, mech,
+                 pi->def, pi->min, pi->max, pi->unit, pi->source);
+        ck_assert_msg(strncmp(p, row, strlen(row)) == 0,
+                      "README row of %s differs from the table; the table says:%s", name, row);
+        rows++;
+    }
+    ck_assert_msg(named > 0 && rows > 0, "README names %zu parameters and has %zu rows", named,
+                  rows);
+    free(text);
+}
+END_TEST
+#endif
+
 /* ------------------------------------------------------------------ */
 
 static Suite *scenario_suite(size_t n_bad)
@@ -892,6 +1446,12 @@ static Suite *scenario_suite(size_t n_bad)
     tcase_add_test(load, test_scenario__policy_none_refuses_calendar_keys);
     tcase_add_test(load, test_scenario__calendar_starting_outside_the_horizon_is_refused);
     tcase_add_test(load, test_scenario__over_long_and_odd_names_are_refused);
+    tcase_add_test(load, test_scenario__full_model_scenario_loads_every_new_setting);
+    tcase_add_test(load, test_scenario__new_settings_take_their_defaults);
+    tcase_add_test(load, test_scenario__partner_rule_and_allocation_are_checked);
+    tcase_add_test(load, test_scenario__event_magnitudes_are_checked_by_type);
+    tcase_add_test(load, test_scenario__conditions_policy_is_checked);
+    tcase_add_test(load, test_scenario__every_mechanism_can_be_switched_off);
     suite_add_tcase(s, load);
 
     TCase *bad = tcase_create("bad_corpus");
@@ -909,11 +1469,23 @@ static Suite *scenario_suite(size_t n_bad)
     tcase_add_test(write, test_scenario__large_seed_is_written_as_int64);
     tcase_add_test(write, test_scenario__write_refuses_values_it_cannot_represent);
     tcase_add_test(write, test_scenario__write_reports_a_full_disk);
+    tcase_add_test(write, test_scenario__full_model_settings_are_written_and_read_back);
+    tcase_add_test(write, test_scenario__settings_that_are_off_are_written_as_minus_one);
+    tcase_add_test(write, test_scenario__write_refuses_a_conditions_policy_it_could_not_read_back);
     suite_add_tcase(s, write);
 
     TCase *describe = tcase_create("describe");
     tcase_add_test(describe, test_scenario__summary_names_what_a_reader_needs);
+    tcase_add_test(describe, test_scenario__summary_shows_the_full_model_settings);
     suite_add_tcase(s, describe);
+
+#ifdef DD_SOURCE_DIR
+    TCase *guide = tcase_create("guide");
+    tcase_add_test(guide, test_scenario__readme_examples_load);
+    tcase_add_test(guide, test_scenario__readme_names_every_choice);
+    tcase_add_test(guide, test_scenario__readme_parameters_match_the_table);
+    suite_add_tcase(s, guide);
+#endif
     return s;
 }
 

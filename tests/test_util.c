@@ -66,6 +66,7 @@ void dd_test_input(dd_input *in, size_t n_regions, int months, double troops, do
         sum += in->regions[r].troop_share;
     in->regions[n_regions - 1].troop_share = 1.0 - sum;
     in->regions[n_regions - 1].police_share = 1.0 - sum;
+    in->allocation_start_month = in->start_month;
     dd_test_set_constant(&in->troops, in->start_month, troops);
     dd_test_set_constant(&in->police, in->start_month, police);
 }
@@ -80,6 +81,7 @@ void dd_test_add_partner(dd_input *in, dd_role role, double strength)
     memset(p, 0, sizeof *p);
     snprintf(p->name, sizeof p->name, "P%zu", in->n_partners);
     p->role = role;
+    p->leave_below_consent = -1.0; /* no rule */
     dd_test_set_constant(&p->strength, in->start_month, strength);
     p->region_share = xcalloc(in->n_regions, sizeof *p->region_share);
     double sum = 0.0;
@@ -100,6 +102,8 @@ void dd_test_add_event(dd_input *in, dd_event_type type, int month_index)
     memset(e, 0, sizeof *e);
     e->type = type;
     e->month = in->start_month + month_index;
+    /* Coup and disinformation: the parameter's default; a pull-out of nobody. */
+    e->magnitude = type == DD_EVENT_CONTRIBUTOR_PULLOUT ? 0.0 : -1.0;
 }
 
 static void random_schedule(dd_schedule *s, int start, int months, double scale, gsl_rng *r)
@@ -171,14 +175,53 @@ void dd_test_random_input(dd_input *in, gsl_rng *r)
         dd_partner *p = &in->partners[in->n_partners - 1];
         random_schedule(&p->strength, in->start_month, months, 5000.0, r);
         random_shares(p->region_share, R, r);
+        if (gsl_rng_uniform(r) < 0.5)
+            p->leave_below_consent = gsl_rng_uniform(r);
     }
-    if (gsl_rng_uniform(r) < 0.4)
-        dd_test_add_event(in, DD_EVENT_CONSENT_REVOKED, (int)gsl_rng_uniform_int(r, (unsigned long)months));
-    if (gsl_rng_uniform(r) < 0.5) {
-        in->policy.kind = DD_POLICY_CALENDAR;
-        in->policy.start_month = in->start_month + (int)gsl_rng_uniform_int(r, (unsigned long)months);
-        in->policy.duration_months = 1 + (int)gsl_rng_uniform_int(r, 24);
-        in->policy.phases = 1 + (int)gsl_rng_uniform_int(r, (unsigned long)in->policy.duration_months);
+    in->allocation = (dd_allocation)gsl_rng_uniform_int(r, DD_ALLOC_COUNT);
+    in->allocation_start_month = in->start_month + (int)gsl_rng_uniform_int(r, (unsigned long)months);
+
+    /* Up to four events of any type, in date order inside the horizon. */
+    int n_events = (int)gsl_rng_uniform_int(r, 5);
+    int at[4];
+    for (int k = 0; k < n_events; k++)
+        at[k] = (int)gsl_rng_uniform_int(r, (unsigned long)months);
+    for (int k = 1; k < n_events; k++) /* insertion sort: four at most */
+        for (int j = k; j > 0 && at[j - 1] > at[j]; j--) {
+            int t = at[j - 1];
+            at[j - 1] = at[j];
+            at[j] = t;
+        }
+    for (int k = 0; k < n_events; k++) {
+        dd_event_type type = (dd_event_type)gsl_rng_uniform_int(r, DD_EVENT_COUNT);
+        dd_test_add_event(in, type, at[k]);
+        dd_event *e = &in->events[in->n_events - 1];
+        if ((type == DD_EVENT_COUP || type == DD_EVENT_DISINFORMATION) &&
+            gsl_rng_uniform(r) < 0.6)
+            e->magnitude = gsl_rng_uniform(r);
+        else if (type == DD_EVENT_CONTRIBUTOR_PULLOUT && gsl_rng_uniform(r) < 0.8)
+            e->magnitude = floor(3000.0 * gsl_rng_uniform(r));
+    }
+
+    double u = gsl_rng_uniform(r);
+    dd_policy_spec *pol = &in->policy;
+    if (u < 0.35) {
+        pol->kind = DD_POLICY_CALENDAR;
+        pol->start_month = in->start_month + (int)gsl_rng_uniform_int(r, (unsigned long)months);
+        pol->duration_months = 1 + (int)gsl_rng_uniform_int(r, 24);
+        pol->phases = 1 + (int)gsl_rng_uniform_int(r, (unsigned long)pol->duration_months);
+    } else if (u < 0.7) {
+        pol->kind = DD_POLICY_CONDITIONS;
+        pol->start_month = in->start_month + (int)gsl_rng_uniform_int(r, (unsigned long)months);
+        pol->review_months = 1 + (int)gsl_rng_uniform_int(r, 12);
+        pol->phases = 1 + (int)gsl_rng_uniform_int(r, 8);
+        pol->hold_reviews = 1 + (int)gsl_rng_uniform_int(r, 4);
+        /* A random non-empty set of benchmarks in use (a bit mask from 1 to 7). */
+        int use = 1 + (int)gsl_rng_uniform_int(r, 7);
+        pol->violence_max = (use & 1) ? 200.0 * gsl_rng_uniform(r) : -1.0;
+        pol->host_ratio_min = (use & 2) ? 3.0 * gsl_rng_uniform(r) : -1.0;
+        pol->authority_min = (use & 4) ? gsl_rng_uniform(r) : -1.0;
+        pol->on_fail = (dd_onfail)gsl_rng_uniform_int(r, DD_ONFAIL_COUNT);
     }
     for (int m = 0; m < DD_MECH_COUNT; m++)
         in->mechanisms[m] = gsl_rng_uniform(r) < 0.85;

@@ -19,6 +19,8 @@
 
 #include <gsl/gsl_errno.h>
 
+#include "dd_analysis.h"
+#include "dd_cluster.h"
 #include "dd_csv.h"
 #include "dd_error.h"
 #include "dd_input.h"
@@ -45,6 +47,8 @@ static const char usage_main[] =
     "  run SCENARIO     run the replications and write CSV results\n"
     "  check SCENARIO   validate a scenario file and print its resolved summary\n"
     "  params           list every model parameter with default, range and unit\n"
+    "  compare RUN...   paired differences between runs, with charts\n"
+    "  report DIR...    report.html from run and comparison folders\n"
     "  help [COMMAND]   show help for a command\n"
     "\n"
     "options:\n"
@@ -78,6 +82,44 @@ static const char usage_check[] =
     "Load and validate a scenario file, then print the resolved scenario:\n"
     "regions, schedules, partners, events, policy, mechanisms switched off and\n"
     "parameters changed from their defaults. Writes nothing.\n";
+
+static const char usage_compare[] =
+    "usage: drawdown compare RUN_DIR RUN_DIR... [--baseline NAME] [--out DIR]\n"
+    "                        [--force] [--quiet]\n"
+    "\n"
+    "Compare the results folders of `drawdown run` against a baseline (the\n"
+    "first folder, or the run of scenario NAME). Runs with the same seed,\n"
+    "replication count and start month are paired replication by replication\n"
+    "(common random numbers): for each per-replication measure, the mean\n"
+    "difference, its 95% confidence interval from the paired differences and\n"
+    "the share of replications in which the scenario did worse. Other runs get\n"
+    "unpaired (Welch) intervals, with one warning line. Writes, in DIR (default\n"
+    "out/compare-<baseline>-vs-<scenario>...): compare.csv, scenarios.csv,\n"
+    "charts/ (gnuplot .gp, .dat, .svg, .png) and manifest.txt.\n"
+    "\n"
+    "  -b, --baseline NAME  the scenario the others are compared with\n"
+    "  -o, --out DIR        the output folder itself\n"
+    "  -f, --force          replace DIR if it holds earlier drawdown results\n"
+    "  -q, --quiet          print nothing but warnings and errors\n"
+    "\n"
+    "Charts need gnuplot (Debian: gnuplot-nox); DD_GNUPLOT names another program.\n";
+
+static const char usage_report[] =
+    "usage: drawdown report DIR... [--out OUT] [--title TEXT] [--force] [--quiet]\n"
+    "\n"
+    "Write report.html, one self-contained page (charts inline, no scripts,\n"
+    "nothing loaded from the network), from run folders (drawdown run) and\n"
+    "comparison folders (drawdown compare): what was run, the key tables, the\n"
+    "charts, and a paragraph on each argument of the seminar written from the\n"
+    "numbers. The runs' charts are drawn into OUT/charts/. OUT defaults to\n"
+    "DIR/report for one folder; several folders need --out.\n"
+    "\n"
+    "  -o, --out OUT      the output folder itself\n"
+    "  -t, --title TEXT   the page title\n"
+    "  -f, --force        replace OUT if it holds earlier drawdown results\n"
+    "  -q, --quiet        print nothing but errors\n"
+    "\n"
+    "Charts need gnuplot (Debian: gnuplot-nox); DD_GNUPLOT names another program.\n";
 
 static const char usage_params[] =
     "usage: drawdown params [--markdown]\n"
@@ -130,6 +172,7 @@ typedef struct run_ctx {
     int show_progress;
     double started;
     int progress_shown;
+    double last_shown; /* when the progress line was last drawn */
 } run_ctx;
 
 static int on_replication(void *vctx, long replication, const dd_outcome *o, dd_error *err)
@@ -143,9 +186,13 @@ static void on_progress(void *vctx, long done, long total)
     run_ctx *ctx = vctx;
     if (!ctx->show_progress)
         return;
-    double elapsed = now_seconds() - ctx->started;
+    double now = now_seconds(), elapsed = now - ctx->started;
     if (elapsed < 1.0 && done < total)
         return;
+    /* At most five redraws a second: blocks can finish far more often on many cores. */
+    if (done < total && now - ctx->last_shown < 0.2)
+        return;
+    ctx->last_shown = now;
     if (!ctx->progress_shown && done >= total)
         return; /* finished within a second: no progress line at all */
     double rate = elapsed > 0.0 ? (double)done / elapsed : 0.0;
@@ -206,6 +253,8 @@ static int write_manifest(dd_outdir *od, const dd_input *in, const char *scenari
     fprintf(f, "seed: %" PRIu64 "\n", in->seed);
     fprintf(f, "replications: %ld\n", res->replications);
     fprintf(f, "threads: %d\n", res->threads_used);
+    if (res->processes > 1)
+        fprintf(f, "processes: %d (MPI; threads is per process)\n", res->processes);
     fprintf(f, "rng: dd_xoshiro256pp keyed by (seed, replication, month, region); see engine/MODEL.md\n");
     fprintf(f, "run_cfg_sha256: %s\n", cfg_hash);
     fprintf(f, "files: monthly.csv replications.csv summary.csv run.cfg manifest.txt\n");
@@ -231,8 +280,11 @@ static void print_run_summary(const dd_input *in, const dd_results *res, const c
                               double seconds)
 {
     const dd_summary *s = &res->summary;
-    printf("%s: %ld replications on %d thread%s in %.2f s -> %s/\n", in->name, res->replications,
-           res->threads_used, res->threads_used == 1 ? "" : "s", seconds, dir);
+    printf("%s: %ld replications on %d thread%s", in->name, res->replications, res->threads_used,
+           res->threads_used == 1 ? "" : "s");
+    if (res->processes > 1)
+        printf(" x %d MPI processes", res->processes);
+    printf(" in %.2f s -> %s/\n", seconds, dir);
     printf("  mean fatalities %.0f (civilians %.0f, peacekeepers %.1f)\n",
            dd_acc_mean(&s->measure[DD_O_FATALITIES]),
            dd_acc_mean(&s->measure[DD_O_CIVILIAN_FATALITIES]),
@@ -300,13 +352,22 @@ static int cmd_run(int argc, char **argv)
         return usage_error(optind >= argc ? "run needs one SCENARIO file" : "run takes one SCENARIO file; unexpected",
                            optind >= argc ? NULL : argv[optind + 1]);
     const char *path = argv[optind];
+    /* In an MPI run (dd_cluster.h) every process runs this; only rank 0 writes and prints. */
+    const int lead = dd_cluster_rank() == 0;
 
     dd_error err;
     dd_error_clear(&err);
     dd_input in;
     int rc = dd_scenario_load(path, &in, &err);
+    /* The processes of an MPI run go on together or stop together (one process: no-op). */
+    int all = dd_cluster_agree(rc);
+    if (rc == DD_OK && all != DD_OK) {
+        dd_input_free(&in);
+        rc = dd_error_set(&err, all, path, 0, "another process of the MPI run cannot load it");
+    }
     if (rc != DD_OK) {
-        print_error(&err);
+        if (lead)
+            print_error(&err);
         return dd_error_exit_status(rc);
     }
     if (reps > 0)
@@ -324,15 +385,18 @@ static int cmd_run(int argc, char **argv)
     dd_outdir *od = NULL;
     dd_results *res = NULL;
     FILE *reps_file = NULL;
-    run_ctx ctx = {NULL, !quiet && isatty(STDERR_FILENO), now_seconds(), 0};
+    run_ctx ctx = {NULL, lead && !quiet && isatty(STDERR_FILENO), now_seconds(), 0, 0.0};
 
     rc = dd_model_alloc(&model, &in, &err);
-    if (rc == DD_OK)
+    if (rc == DD_OK && lead)
         rc = dd_outdir_begin(&od, out_dir, force, &err);
-    if (rc == DD_OK)
+    if (rc == DD_OK && lead)
         rc = dd_outdir_open(od, "replications.csv", &reps_file, &err);
-    if (rc == DD_OK)
+    if (rc == DD_OK && lead)
         rc = dd_csv_write_replications_header(reps_file, &err);
+    all = dd_cluster_agree(rc);
+    if (rc == DD_OK && all != DD_OK)
+        rc = dd_error_set(&err, all, NULL, 0, "another process of the MPI run failed to start");
     if (rc == DD_OK) {
         ctx.replications = reps_file;
         dd_run_opts ro = {in.seed, in.replications, threads, on_replication, on_progress, &ctx};
@@ -344,21 +408,21 @@ static int cmd_run(int argc, char **argv)
             rc = rc2;
     }
     char hash[65] = "";
-    if (rc == DD_OK)
+    if (rc == DD_OK && lead)
         rc = write_csv(od, "monthly.csv", &in, res, &err);
-    if (rc == DD_OK)
+    if (rc == DD_OK && lead)
         rc = write_csv(od, "summary.csv", &in, res, &err);
-    if (rc == DD_OK)
+    if (rc == DD_OK && lead)
         rc = write_run_cfg(od, &in, hash, &err);
-    if (rc == DD_OK)
+    if (rc == DD_OK && lead)
         rc = write_manifest(od, &in, path, res, hash, &err);
-    if (rc == DD_OK) {
+    if (rc == DD_OK && lead) {
         rc = dd_outdir_commit(od, &err);
         od = NULL; /* commit frees it, also on failure */
     }
-    if (rc == DD_OK && !quiet)
+    if (rc == DD_OK && !quiet && lead)
         print_run_summary(&in, res, out_dir, now_seconds() - ctx.started);
-    if (rc != DD_OK)
+    if (rc != DD_OK && lead)
         print_error(&err);
 
     dd_outdir_abort(od);
@@ -427,6 +491,118 @@ static int cmd_params(int argc, char **argv)
     return 0;
 }
 
+/* Settings shared by compare and report: gnuplot program and parallel drawing. */
+static void analysis_defaults(dd_analysis_opts *o)
+{
+    const char *g = getenv("DD_GNUPLOT");
+    o->gnuplot = g != NULL && g[0] != '\0' ? g : "gnuplot";
+    long cpus = sysconf(_SC_NPROCESSORS_ONLN);
+    o->jobs = cpus < 1 ? 1 : cpus > 16 ? 16 : (int)cpus;
+}
+
+static int cmd_compare(int argc, char **argv)
+{
+    static const struct option opts[] = {
+        {"baseline", required_argument, NULL, 'b'}, {"out", required_argument, NULL, 'o'},
+        {"force", no_argument, NULL, 'f'},          {"quiet", no_argument, NULL, 'q'},
+        {"help", no_argument, NULL, 'h'},           {NULL, 0, NULL, 0}};
+    dd_analysis_opts o;
+    memset(&o, 0, sizeof o);
+    analysis_defaults(&o);
+    int quiet = 0, c;
+    optind = 1;
+    while ((c = getopt_long(argc, argv, "b:o:fqh", opts, NULL)) != -1) {
+        switch (c) {
+        case 'b':
+            o.baseline = optarg;
+            break;
+        case 'o':
+            o.out = optarg;
+            break;
+        case 'f':
+            o.force = 1;
+            break;
+        case 'q':
+            quiet = 1;
+            break;
+        case 'h':
+            fputs(usage_compare, stdout);
+            return 0;
+        default:
+            return 2;
+        }
+    }
+    if (argc - optind < 2)
+        return usage_error("compare needs at least two RUN_DIR folders", NULL);
+    o.dirs = (const char *const *)(argv + optind);
+    o.n_dirs = (size_t)(argc - optind);
+    dd_error err;
+    dd_error_clear(&err);
+    dd_analysis_done done;
+    int rc = dd_analysis_compare(&o, &done, &err);
+    if (rc != DD_OK) {
+        print_error(&err);
+        return dd_error_exit_status(rc);
+    }
+    if (!done.paired)
+        fprintf(stderr, "drawdown: warning: intervals are unpaired (Welch), because %s\n",
+                done.unpaired_reason);
+    if (!quiet)
+        printf("compared %zu runs (%s) -> %s/: compare.csv (%zu rows), %zu charts\n", o.n_dirs,
+               done.paired ? "paired" : "unpaired", done.out, done.rows, done.charts);
+    return 0;
+}
+
+static int cmd_report(int argc, char **argv)
+{
+    static const struct option opts[] = {
+        {"out", required_argument, NULL, 'o'}, {"title", required_argument, NULL, 't'},
+        {"force", no_argument, NULL, 'f'},     {"quiet", no_argument, NULL, 'q'},
+        {"help", no_argument, NULL, 'h'},      {NULL, 0, NULL, 0}};
+    dd_analysis_opts o;
+    memset(&o, 0, sizeof o);
+    analysis_defaults(&o);
+    int quiet = 0, c;
+    optind = 1;
+    while ((c = getopt_long(argc, argv, "o:t:fqh", opts, NULL)) != -1) {
+        switch (c) {
+        case 'o':
+            o.out = optarg;
+            break;
+        case 't':
+            o.title = optarg;
+            break;
+        case 'f':
+            o.force = 1;
+            break;
+        case 'q':
+            quiet = 1;
+            break;
+        case 'h':
+            fputs(usage_report, stdout);
+            return 0;
+        default:
+            return 2;
+        }
+    }
+    if (argc - optind < 1)
+        return usage_error("report needs a run or comparison folder", NULL);
+    o.dirs = (const char *const *)(argv + optind);
+    o.n_dirs = (size_t)(argc - optind);
+    dd_error err;
+    dd_error_clear(&err);
+    dd_analysis_done done;
+    int rc = dd_analysis_report(&o, &done, &err);
+    if (rc != DD_OK) {
+        print_error(&err);
+        return dd_error_exit_status(rc);
+    }
+    if (!quiet)
+        printf("report of %zu folder%s -> %s/report.html (%zu charts drawn)\n", o.n_dirs,
+               o.n_dirs == 1 ? "" : "s", done.out, done.charts);
+    return 0;
+}
+
 static int cmd_help(int argc, char **argv)
 {
     if (argc < 2) {
@@ -440,6 +616,10 @@ static int cmd_help(int argc, char **argv)
         fputs(usage_check, stdout);
     else if (strcmp(topic, "params") == 0)
         fputs(usage_params, stdout);
+    else if (strcmp(topic, "compare") == 0)
+        fputs(usage_compare, stdout);
+    else if (strcmp(topic, "report") == 0)
+        fputs(usage_report, stdout);
     else if (strcmp(topic, "policies") == 0) {
         for (int k = 0; k < DD_POLICY_COUNT; k++) {
             const dd_policy_type *pt = dd_policy_get((dd_policy_kind)k);
@@ -450,7 +630,7 @@ static int cmd_help(int argc, char **argv)
     return 0;
 }
 
-int main(int argc, char **argv)
+static int dispatch(int argc, char **argv)
 {
     /* GSL's default handler aborts; every GSL result is checked instead. */
     gsl_set_error_handler_off();
@@ -473,7 +653,23 @@ int main(int argc, char **argv)
         return cmd_check(argc - 1, argv + 1);
     if (strcmp(cmd, "params") == 0)
         return cmd_params(argc - 1, argv + 1);
+    if (strcmp(cmd, "compare") == 0)
+        return cmd_compare(argc - 1, argv + 1);
+    if (strcmp(cmd, "report") == 0)
+        return cmd_report(argc - 1, argv + 1);
     if (strcmp(cmd, "help") == 0)
         return cmd_help(argc - 1, argv + 1);
     return usage_error("unknown command", cmd);
+}
+
+int main(int argc, char **argv)
+{
+    /* Starts MPI in an MPI build (every process of `mpirun drawdown ...` runs this). */
+    if (dd_cluster_init(&argc, &argv) != DD_OK) {
+        fprintf(stderr, "drawdown: cannot start MPI\n");
+        return 1;
+    }
+    int status = dispatch(argc, argv);
+    dd_cluster_finish();
+    return status;
 }

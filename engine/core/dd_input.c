@@ -15,11 +15,51 @@ static const char *const role_names[DD_ROLE_COUNT] = {
     [DD_ROLE_COUNTER_TERRORISM] = "counter_terrorism",
     [DD_ROLE_MERCENARY] = "mercenary",
     [DD_ROLE_REGIONAL] = "regional",
+    [DD_ROLE_TRAINING] = "training",
 };
 
 static const char *const event_names[DD_EVENT_COUNT] = {
     [DD_EVENT_CONSENT_REVOKED] = "consent_revoked",
+    [DD_EVENT_COUP] = "coup",
+    [DD_EVENT_DISINFORMATION] = "disinformation",
+    [DD_EVENT_CONTRIBUTOR_PULLOUT] = "contributor_pullout",
 };
+
+static const char *const allocation_names[DD_ALLOC_COUNT] = {
+    [DD_ALLOC_FIXED] = "fixed",
+    [DD_ALLOC_THREAT] = "threat",
+};
+
+static const char *const onfail_names[DD_ONFAIL_COUNT] = {
+    [DD_ONFAIL_PAUSE] = "pause",
+    [DD_ONFAIL_REVERSE] = "reverse",
+};
+
+const char *dd_allocation_name(dd_allocation a)
+{
+    return (a >= 0 && a < DD_ALLOC_COUNT) ? allocation_names[a] : "?";
+}
+
+int dd_allocation_lookup(const char *name)
+{
+    for (int i = 0; i < DD_ALLOC_COUNT; i++)
+        if (strcmp(allocation_names[i], name) == 0)
+            return i;
+    return -1;
+}
+
+const char *dd_onfail_name(dd_onfail f)
+{
+    return (f >= 0 && f < DD_ONFAIL_COUNT) ? onfail_names[f] : "?";
+}
+
+int dd_onfail_lookup(const char *name)
+{
+    for (int i = 0; i < DD_ONFAIL_COUNT; i++)
+        if (strcmp(onfail_names[i], name) == 0)
+            return i;
+    return -1;
+}
 
 const char *dd_role_name(dd_role r)
 {
@@ -74,6 +114,13 @@ void dd_input_init(dd_input *in)
     in->policy.kind = DD_POLICY_NONE;
     in->policy.phases = 1;
     in->policy.duration_months = 1;
+    in->policy.review_months = 6;
+    in->policy.hold_reviews = 2;
+    in->policy.violence_max = -1.0;
+    in->policy.host_ratio_min = -1.0;
+    in->policy.authority_min = -1.0;
+    in->policy.on_fail = DD_ONFAIL_PAUSE;
+    in->allocation = DD_ALLOC_FIXED;
     for (int m = 0; m < DD_MECH_COUNT; m++)
         in->mechanisms[m] = 1;
     dd_params_default(&in->params);
@@ -255,6 +302,9 @@ int dd_input_validate(const dd_input *in, dd_error *err)
             return FAILF(err, DD_ERANGE, pt->loc, "partner %s: unknown role", pt->name);
         if ((rc = check_schedule(err, &pt->strength, "partner strength")) != DD_OK)
             return rc;
+        if (pt->leave_below_consent != -1.0 &&
+            (rc = check_share(err, pt->loc, "leave_below_consent", pt->leave_below_consent)) != DD_OK)
+            return rc;
         double sum = 0.0;
         for (size_t i = 0; i < in->n_regions; i++) {
             if ((rc = check_share(err, pt->loc, "partner region share", pt->region_share[i])) !=
@@ -280,6 +330,13 @@ int dd_input_validate(const dd_input *in, dd_error *err)
         }
         if (e > 0 && ev->month < in->events[e - 1].month)
             return fail(err, DD_ERANGE, ev->loc, "events must be listed in date order");
+        if ((ev->type == DD_EVENT_COUP || ev->type == DD_EVENT_DISINFORMATION) &&
+            ev->magnitude >= 0.0 &&
+            (rc = check_share(err, ev->loc, "magnitude", ev->magnitude)) != DD_OK)
+            return rc;
+        if (ev->type == DD_EVENT_CONTRIBUTOR_PULLOUT &&
+            (rc = check_count(err, ev->loc, "magnitude (troops)", ev->magnitude)) != DD_OK)
+            return rc;
     }
 
     const dd_policy_spec *pol = &in->policy;
@@ -300,8 +357,42 @@ int dd_input_validate(const dd_input *in, dd_error *err)
                          "policy.start = %s is outside the simulated months", a);
         }
         break;
+    case DD_POLICY_CONDITIONS:
+        if (pol->start_month < in->start_month || pol->start_month >= end) {
+            dd_month_format(pol->start_month, a);
+            return FAILF(err, DD_ERANGE, pol->loc,
+                         "policy.start = %s is outside the simulated months", a);
+        }
+        if (pol->review_months < 1 || pol->review_months > 120)
+            return FAILF(err, DD_ERANGE, pol->loc, "policy.review_months = %d must be in [1, 120]",
+                         pol->review_months);
+        if (pol->phases < 1 || pol->phases > 100)
+            return FAILF(err, DD_ERANGE, pol->loc, "policy.phases = %d must be in [1, 100]",
+                         pol->phases);
+        if (pol->hold_reviews < 1 || pol->hold_reviews > 100)
+            return FAILF(err, DD_ERANGE, pol->loc, "policy.hold_reviews = %d must be in [1, 100]",
+                         pol->hold_reviews);
+        if (pol->authority_min > 1.0)
+            return FAILF(err, DD_ERANGE, pol->loc, "policy.authority_min = %g must be at most 1",
+                         pol->authority_min);
+        if (!isfinite(pol->violence_max) || !isfinite(pol->host_ratio_min) ||
+            !isfinite(pol->authority_min))
+            return fail(err, DD_ERANGE, pol->loc, "policy benchmarks must be finite numbers");
+        if (pol->on_fail < 0 || pol->on_fail >= DD_ONFAIL_COUNT)
+            return fail(err, DD_ERANGE, pol->loc, "unknown policy.on_fail");
+        if (pol->violence_max < 0.0 && pol->host_ratio_min < 0.0 && pol->authority_min < 0.0)
+            return fail(err, DD_ERANGE, pol->loc,
+                        "policy type \"conditions\" needs at least one benchmark");
+        break;
     default:
         return fail(err, DD_ERANGE, pol->loc, "unknown policy type");
+    }
+    if (in->allocation < 0 || in->allocation >= DD_ALLOC_COUNT)
+        return fail(err, DD_ERANGE, in->loc, "unknown mission.allocation");
+    /* A month before the start (0 in inputs built in code) means from the start. */
+    if (in->allocation_start_month >= end) {
+        dd_month_format(in->allocation_start_month, a);
+        return FAILF(err, DD_ERANGE, in->loc, "mission.allocation_start = %s is outside the simulated months", a);
     }
     for (int m = 0; m < DD_MECH_COUNT; m++)
         if (in->mechanisms[m] != 0 && in->mechanisms[m] != 1)

@@ -68,9 +68,10 @@ typedef struct dd_region {
 } dd_region;
 
 typedef enum {
-    DD_ROLE_COUNTER_TERRORISM = 0,
-    DD_ROLE_MERCENARY,
-    DD_ROLE_REGIONAL,
+    DD_ROLE_COUNTER_TERRORISM = 0, /* fights armed groups, air cover protects peacekeepers */
+    DD_ROLE_MERCENARY,             /* fights armed groups, abuses civilians */
+    DD_ROLE_REGIONAL,              /* a regional force: fights, less effectively */
+    DD_ROLE_TRAINING,              /* trains host forces, does not fight */
     DD_ROLE_COUNT
 } dd_role;
 
@@ -84,11 +85,18 @@ typedef struct dd_partner {
     dd_role role;
     dd_schedule strength;   /* persons in the country */
     double *region_share;   /* n_regions shares summing to 1 */
+    /* Rule: the partner leaves for good once host consent falls below this share;
+       -1 when it has no such rule. Applies when the partners mechanism is on. */
+    double leave_below_consent;
     dd_srcloc loc;
 } dd_partner;
 
 typedef enum {
     DD_EVENT_CONSENT_REVOKED = 0, /* host revokes consent: forced withdrawal */
+    DD_EVENT_COUP,                /* consent falls by `magnitude` (default coup_consent_drop) */
+    DD_EVENT_DISINFORMATION,      /* legitimacy falls by `magnitude` (default
+                                     disinformation_legitimacy_drop) */
+    DD_EVENT_CONTRIBUTOR_PULLOUT, /* `magnitude` troops leave the mission for good */
     DD_EVENT_COUNT
 } dd_event_type;
 
@@ -98,22 +106,56 @@ int dd_event_lookup(const char *name);
 typedef struct dd_event {
     int month;            /* absolute month the event happens */
     dd_event_type type;
+    /* Size of the event: a share for coup and disinformation (< 0: use the parameter's
+       default), persons for contributor_pullout (required, >= 0), unused otherwise. */
+    double magnitude;
     dd_srcloc loc;
 } dd_event;
 
 typedef enum {
-    DD_POLICY_NONE = 0, /* the mission follows its schedule */
-    DD_POLICY_CALENDAR, /* dated drawdown to zero */
+    DD_POLICY_NONE = 0,  /* the mission follows its schedule */
+    DD_POLICY_CALENDAR,  /* dated drawdown to zero */
+    DD_POLICY_CONDITIONS, /* one phase down per K consecutive passed reviews */
     DD_POLICY_COUNT
 } dd_policy_kind;
 
+/* What a conditions policy does when a review fails. */
+typedef enum {
+    DD_ONFAIL_PAUSE = 0,   /* stay at the current phase */
+    DD_ONFAIL_REVERSE,     /* go back up one phase */
+    DD_ONFAIL_COUNT
+} dd_onfail;
+
 typedef struct dd_policy_spec {
     dd_policy_kind kind;
-    int start_month;     /* calendar: first month of the drawdown */
+    int start_month;     /* calendar: first month of the drawdown; conditions: first review */
     int duration_months; /* calendar: months from start until zero, >= 1 */
-    int phases;          /* calendar: equal steps down, 1..duration_months */
+    int phases;          /* calendar and conditions: equal steps down, >= 1 */
+    /* conditions only */
+    int review_months;      /* months between reviews, >= 1 */
+    int hold_reviews;       /* K: consecutive passed reviews needed for one phase down, >= 1 */
+    double violence_max;    /* benchmark: mean national fatalities per month since the last
+                               review must be at most this (< 0: no such benchmark) */
+    double host_ratio_min;  /* benchmark: effective host forces per fighter, national, must be
+                               at least this (< 0: none) */
+    double authority_min;   /* benchmark: population-weighted state authority at least this
+                               (< 0: none) */
+    dd_onfail on_fail;
     dd_srcloc loc;
 } dd_policy_spec;
+
+/* How mission troops are spread over regions. */
+typedef enum {
+    DD_ALLOC_FIXED = 0, /* the regions' troop_share */
+    DD_ALLOC_THREAT,    /* part fixed, part in proportion to each region's fighters
+                           (allocation_threat_weight) */
+    DD_ALLOC_COUNT
+} dd_allocation;
+
+const char *dd_allocation_name(dd_allocation a);
+int dd_allocation_lookup(const char *name);
+const char *dd_onfail_name(dd_onfail f);
+int dd_onfail_lookup(const char *name);
 
 typedef struct dd_input {
     char name[DD_NAME_MAX]; /* [A-Za-z0-9_-], names the output folder */
@@ -131,6 +173,10 @@ typedef struct dd_input {
 
     dd_schedule troops; /* mission troops in the country (persons) */
     dd_schedule police; /* mission police in the country (persons) */
+    dd_allocation allocation; /* how troops are spread over regions (police: always fixed) */
+    int allocation_start_month; /* first month of that allocation (before: troop_share);
+                                   a month before the start means from the start; the
+                                   loader sets the start month when not given */
 
     dd_partner *partners;
     size_t n_partners;

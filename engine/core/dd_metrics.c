@@ -7,6 +7,7 @@ static const dd_metric_info metrics[DD_M_COUNT] = {
     [DD_M_EVENTS] = {"events", DD_AGG_SUM, 0, 1},
     [DD_M_FATALITIES] = {"fatalities", DD_AGG_SUM, 0, 1},
     [DD_M_CIVILIAN_FATALITIES] = {"civilian_fatalities", DD_AGG_SUM, 0, 1},
+    [DD_M_CIVILIAN_FATALITIES_STATE] = {"civilian_fatalities_state", DD_AGG_SUM, 0, 1},
     [DD_M_PK_FATALITIES] = {"pk_fatalities", DD_AGG_SUM, 0, 1},
     [DD_M_ARMED_STRENGTH] = {"armed_strength", DD_AGG_SUM, 0, 0},
     [DD_M_ARMED_CONTROL] = {"armed_control", DD_AGG_POP_MEAN, 1, 0},

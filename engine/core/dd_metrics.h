@@ -11,7 +11,8 @@
 typedef enum {
     DD_M_EVENTS = 0,           /* violent events in the month */
     DD_M_FATALITIES,           /* all deaths in the month (including peacekeepers) */
-    DD_M_CIVILIAN_FATALITIES,  /* civilian deaths */
+    DD_M_CIVILIAN_FATALITIES,  /* civilian deaths (all perpetrators) */
+    DD_M_CIVILIAN_FATALITIES_STATE, /* civilians killed by host or partner forces */
     DD_M_PK_FATALITIES,        /* peacekeeper deaths from malicious acts */
     DD_M_ARMED_STRENGTH,       /* armed-group fighters */
     DD_M_ARMED_CONTROL,        /* share of population under armed-group control */

@@ -7,10 +7,17 @@
  * region-month sum to its total (they come from one multinomial split plus
  * the separate peacekeeper count).
  *
+ * A step has four parts: national events and the mission's level; a first
+ * pass over regions that needs no random numbers (forces, suppression,
+ * allocation, contagion flows); a second pass with each region's draws; and
+ * national updates (host quality, legitimacy, consent, contributors,
+ * outcomes). Each region's draws come from its own keyed stream, national
+ * draws from the national stream (dd_rng.h).
+ *
  * Cost per region-month is dominated by the random draws: one Gaussian (armed
  * growth noise), one negative binomial (events), one negative binomial for
  * the deaths of all the month's events together (a sum of N independent
- * NB(k, p) is NB(N k, p)), three binomials for the split and one Poisson for
+ * NB(k, p) is NB(N k, p)), four binomials for the split and one Poisson for
  * peacekeepers; draws whose mean is zero are skipped.
  */
 #include "dd_model.h"
@@ -25,7 +32,14 @@
 #include "dd_rng.h"
 
 /* Fatality categories of the multinomial split (peacekeepers are drawn apart). */
-enum { SPLIT_CIVILIAN = 0, SPLIT_HOST, SPLIT_PARTNER, SPLIT_ARMED, SPLIT_COUNT };
+enum {
+    SPLIT_CIVILIAN = 0, /* civilians killed by armed groups */
+    SPLIT_CIVILIAN_STATE, /* civilians killed by host or partner forces */
+    SPLIT_HOST,
+    SPLIT_PARTNER,
+    SPLIT_ARMED,
+    SPLIT_COUNT
+};
 
 struct dd_model {
     const dd_input *in;
@@ -33,8 +47,12 @@ struct dd_model {
     int months;
     double *troops;         /* [month] scheduled mission troops */
     double *police;         /* [month] scheduled mission police */
-    double *partner;        /* [month][region][role] partner forces */
+    double *partner;        /* [month][partner] partner strength in the country */
     int *revoke;            /* [month] 1 when a consent_revoked event falls in the month */
+    double *coup;           /* [month] consent lost to dated coups */
+    double *disinfo;        /* [month] legitimacy lost to dated disinformation */
+    double *pullout;        /* [month] troops withdrawn by dated contributor pull-outs */
+    size_t n_partners;
     double *pop_weight;     /* [region] population share */
     double *capacity;       /* [region] armed-group recruitment ceiling (fighters) */
     double *per_thousand;   /* [region] 1000 / population */
@@ -73,6 +91,9 @@ void dd_model_free(dd_model *m)
     free(m->police);
     free(m->partner);
     free(m->revoke);
+    free(m->coup);
+    free(m->disinfo);
+    free(m->pullout);
     free(m->pop_weight);
     free(m->capacity);
     free(m->per_thousand);
@@ -94,12 +115,17 @@ int dd_model_alloc(dd_model **out, const dd_input *in, dd_error *err)
     const size_t T = (size_t)in->months, R = in->n_regions;
     m->troops = malloc(T * sizeof *m->troops);
     m->police = malloc(T * sizeof *m->police);
-    m->partner = calloc(T * R * DD_ROLE_COUNT, sizeof *m->partner);
+    m->partner = calloc(T * (in->n_partners + 1), sizeof *m->partner);
     m->revoke = calloc(T, sizeof *m->revoke);
+    m->coup = calloc(T, sizeof *m->coup);
+    m->disinfo = calloc(T, sizeof *m->disinfo);
+    m->pullout = calloc(T, sizeof *m->pullout);
+    m->n_partners = in->n_partners;
     m->pop_weight = malloc(R * sizeof *m->pop_weight);
     m->capacity = malloc(R * sizeof *m->capacity);
     m->per_thousand = malloc(R * sizeof *m->per_thousand);
-    if (!m->troops || !m->police || !m->partner || !m->revoke || !m->pop_weight ||
+    if (!m->troops || !m->police || !m->partner || !m->revoke || !m->coup || !m->disinfo ||
+        !m->pullout || !m->pop_weight ||
         !m->capacity || !m->per_thousand) {
         dd_model_free(m);
         return dd_error_set(err, DD_ENOMEM, NULL, 0, "out of memory building the model");
@@ -117,29 +143,58 @@ int dd_model_alloc(dd_model **out, const dd_input *in, dd_error *err)
         int month = in->start_month + (int)t;
         m->troops[t] = dd_schedule_at(&in->troops, month);
         m->police[t] = dd_schedule_at(&in->police, month);
-        for (size_t p = 0; p < in->n_partners; p++) {
-            const dd_partner *pt = &in->partners[p];
-            double strength = dd_schedule_at(&pt->strength, month);
-            for (size_t r = 0; r < R; r++)
-                m->partner[(t * R + r) * DD_ROLE_COUNT + (size_t)pt->role] +=
-                    strength * pt->region_share[r];
-        }
+        for (size_t p = 0; p < in->n_partners; p++)
+            m->partner[t * in->n_partners + p] = dd_schedule_at(&in->partners[p].strength, month);
     }
     for (size_t e = 0; e < in->n_events; e++) {
         const dd_event *ev = &in->events[e];
-        if (ev->type == DD_EVENT_CONSENT_REVOKED)
-            m->revoke[ev->month - in->start_month] = 1;
+        size_t t = (size_t)(ev->month - in->start_month);
+        switch (ev->type) {
+        case DD_EVENT_CONSENT_REVOKED:
+            m->revoke[t] = 1;
+            break;
+        case DD_EVENT_COUP:
+            m->coup[t] += ev->magnitude >= 0.0 ? ev->magnitude : in->params.coup_consent_drop;
+            break;
+        case DD_EVENT_DISINFORMATION:
+            m->disinfo[t] +=
+                ev->magnitude >= 0.0 ? ev->magnitude : in->params.disinformation_legitimacy_drop;
+            break;
+        case DD_EVENT_CONTRIBUTOR_PULLOUT:
+            m->pullout[t] += ev->magnitude;
+            break;
+        default:
+            break;
+        }
     }
     *out = m;
     return DD_OK;
 }
 
-/* One block holds every per-region array, so a state is one allocation plus the ring. */
-enum { ARR_ARMED = 0, ARR_CONTROL, ARR_AUTHORITY, ARR_HOST, ARR_DISPLACED, ARR_COUNT };
+/* One block holds every per-region array, the partner flags and the ring, so a state is one
+   allocation and copying it is one memcpy. */
+enum {
+    ARR_ARMED = 0,
+    ARR_CONTROL,
+    ARR_AUTHORITY,
+    ARR_HOST,
+    ARR_DISPLACED,
+    ARR_SUPPRESSION,
+    ARR_OUTFLOW,
+    ARR_INFLOW,
+    ARR_TROOP_SHARE,
+    ARR_MONITORING,
+    ARR_COUNT
+};
 
 static size_t ring_len(const dd_model *m)
 {
     return (size_t)m->in->params.relapse_baseline_months;
+}
+
+static size_t block_len(const dd_model *m)
+{
+    return m->n_regions * ARR_COUNT + m->n_partners + ring_len(m);
 }
 
 dd_state *dd_state_alloc(const dd_model *m)
@@ -148,7 +203,7 @@ dd_state *dd_state_alloc(const dd_model *m)
     if (s == NULL)
         return NULL;
     const size_t R = m->n_regions;
-    double *block = calloc(R * ARR_COUNT + ring_len(m), sizeof *block);
+    double *block = calloc(block_len(m), sizeof *block);
     if (block == NULL) {
         free(s);
         return NULL;
@@ -159,7 +214,13 @@ dd_state *dd_state_alloc(const dd_model *m)
     s->authority = block + ARR_AUTHORITY * R;
     s->host = block + ARR_HOST * R;
     s->displaced = block + ARR_DISPLACED * R;
-    s->recent = block + ARR_COUNT * R;
+    s->suppression = block + ARR_SUPPRESSION * R;
+    s->outflow = block + ARR_OUTFLOW * R;
+    s->inflow = block + ARR_INFLOW * R;
+    s->troop_share = block + ARR_TROOP_SHARE * R;
+    s->monitoring = block + ARR_MONITORING * R;
+    s->partner_gone = block + ARR_COUNT * R;
+    s->recent = s->partner_gone + m->n_partners;
     return s;
 }
 
@@ -179,10 +240,20 @@ static double pop_mean(const dd_model *m, const double *v)
     return sum;
 }
 
+static double host_ratio(const dd_state *s)
+{
+    double host = 0.0, armed = 0.0;
+    for (size_t r = 0; r < s->n_regions; r++) {
+        host += s->host[r];
+        armed += s->armed[r];
+    }
+    return s->host_quality * host / (armed + 1.0);
+}
+
 void dd_model_init(const dd_model *m, dd_state *s)
 {
     const dd_input *in = m->in;
-    double *recent = s->recent;
+    memset(s->armed, 0, block_len(m) * sizeof *s->armed);
     size_t R = m->n_regions;
     for (size_t r = 0; r < R; r++) {
         const dd_region *reg = &in->regions[r];
@@ -192,11 +263,15 @@ void dd_model_init(const dd_model *m, dd_state *s)
         s->host[r] = reg->host_forces;
         s->displaced[r] = reg->displaced;
     }
-    memset(recent, 0, ring_len(m) * sizeof *recent);
     s->month_index = 0;
     s->host_quality = in->host_quality;
     s->consent = in->consent;
     s->legitimacy = in->legitimacy;
+    s->troops_withdrawn = 0.0;
+    s->deaths_short = s->deaths_long = 0.0;
+    s->months_present = 0;
+    s->last_fatalities = 0.0;
+    s->last_host_ratio = host_ratio(s);
     dd_policy_init(&s->policy);
     s->deployed = 0;
     s->revoked_at = -1;
@@ -219,15 +294,24 @@ void dd_model_init(const dd_model *m, dd_state *s)
 /* Copy everything but the arrays' addresses. */
 static void state_copy(const dd_model *m, const dd_state *in, dd_state *out)
 {
-    double *armed = out->armed, *control = out->control, *authority = out->authority;
-    double *host = out->host, *displaced = out->displaced, *recent = out->recent;
-    memcpy(armed, in->armed, (m->n_regions * ARR_COUNT + ring_len(m)) * sizeof *armed);
+    double *block = out->armed;
+    memcpy(block, in->armed, block_len(m) * sizeof *block);
+    double *control = out->control, *authority = out->authority, *host = out->host;
+    double *displaced = out->displaced, *suppression = out->suppression, *outflow = out->outflow;
+    double *inflow = out->inflow, *troop_share = out->troop_share, *monitoring = out->monitoring;
+    double *partner_gone = out->partner_gone, *recent = out->recent;
     *out = *in;
-    out->armed = armed;
+    out->armed = block;
     out->control = control;
     out->authority = authority;
     out->host = host;
     out->displaced = displaced;
+    out->suppression = suppression;
+    out->outflow = outflow;
+    out->inflow = inflow;
+    out->troop_share = troop_share;
+    out->monitoring = monitoring;
+    out->partner_gone = partner_gone;
     out->recent = recent;
 }
 
@@ -263,21 +347,60 @@ static double draw_negbin(gsl_rng *rng, double mean, double shape, dd_draws *d)
 }
 
 /*
- * Mission level this month: the policy's fraction of the schedule, cut by a
- * forced withdrawal after consent revocation, and zero for good once the
- * mission has left. Updates the exit bookkeeping in `s`.
+ * National events at the start of month t: random shocks (national stream),
+ * dated coups, disinformation and contributor pull-outs, then the partners'
+ * consent rules and the host's revocation.
+ */
+static void national_events(const dd_model *m, const dd_state *in, dd_state *s, dd_stream *stream)
+{
+    const dd_input *inp = m->in;
+    const dd_params *p = &inp->params;
+    const int t = in->month_index;
+    const int *mech = inp->mechanisms;
+    double coup = m->coup[t], disinfo = m->disinfo[t];
+    if (mech[DD_MECH_SHOCKS]) {
+        /* Both uniforms are always drawn, so streams stay in step across scenarios. */
+        dd_rng_set_key(stream->rng, dd_rng_key(stream->seed, stream->replication, (uint64_t)t,
+                                               DD_RNG_STREAM_NATIONAL));
+        s->draws.rekey++;
+        double u_coup = gsl_rng_uniform(stream->rng), u_dis = gsl_rng_uniform(stream->rng);
+        if (u_coup < p->coup_per_year / 12.0)
+            coup += p->coup_consent_drop;
+        if (u_dis < p->disinformation_per_year / 12.0)
+            disinfo += p->disinformation_legitimacy_drop;
+    }
+    if (s->revoked_at < 0)
+        s->consent = clamp01(s->consent - coup);
+    s->legitimacy = clamp01(s->legitimacy - disinfo);
+    s->troops_withdrawn += m->pullout[t];
+    if (mech[DD_MECH_PARTNERS])
+        for (size_t k = 0; k < m->n_partners; k++)
+            if (inp->partners[k].leave_below_consent >= 0.0 &&
+                s->consent < inp->partners[k].leave_below_consent)
+                s->partner_gone[k] = 1.0;
+}
+
+/*
+ * The mission's level this month: the policy's fraction of the schedule (less
+ * troops withdrawn by contributors), cut by a forced withdrawal after consent
+ * revocation, and zero for good once the mission has left. Updates the exit
+ * bookkeeping in `s`.
  */
 static void mission_level(const dd_model *m, const dd_state *in, dd_state *s, double *troops,
                           double *police)
 {
     const dd_input *inp = m->in;
     const int t = in->month_index;
-    dd_policy_view view = {t, inp->start_month + t};
+    dd_policy_view view = {t, inp->start_month + t, in->last_fatalities, in->last_host_ratio,
+                           in->last_authority};
     const dd_policy_type *pol = dd_policy_get(inp->policy.kind);
     double fraction = pol->step(&inp->policy, &view, &s->policy);
-    double T = m->troops[t] * fraction, P = m->police[t] * fraction;
+    double T = fmax(0.0, m->troops[t] - s->troops_withdrawn) * fraction;
+    double P = m->police[t] * fraction;
 
-    if (s->revoked_at < 0 && m->revoke[t]) {
+    int revoke = m->revoke[t] ||
+                 (inp->mechanisms[DD_MECH_CONSENT] && s->consent < inp->params.consent_revoke_threshold);
+    if (s->revoked_at < 0 && revoke && in->exit_at < 0) {
         s->revoked_at = t;
         s->revoked_troops = T;
         s->revoked_police = P;
@@ -309,6 +432,22 @@ static void mission_level(const dd_model *m, const dd_state *in, dd_state *s, do
     *police = P;
 }
 
+/* Partner forces of each role in region r this month (rules and switch applied). */
+static void partner_forces(const dd_model *m, const dd_state *s, int t, size_t r,
+                           double x[DD_ROLE_COUNT])
+{
+    for (int k = 0; k < DD_ROLE_COUNT; k++)
+        x[k] = 0.0;
+    if (!m->in->mechanisms[DD_MECH_PARTNERS])
+        return;
+    for (size_t k = 0; k < m->n_partners; k++) {
+        if (s->partner_gone[k] != 0.0)
+            continue;
+        const dd_partner *pt = &m->in->partners[k];
+        x[pt->role] += m->partner[(size_t)t * m->n_partners + k] * pt->region_share[r];
+    }
+}
+
 void dd_model_step(const dd_model *m, const dd_state *in, dd_state *out, dd_stream *stream,
                    double *obs)
 {
@@ -324,42 +463,108 @@ void dd_model_step(const dd_model *m, const dd_state *in, dd_state *out, dd_stre
     state_copy(m, in, out);
     out->month_index = t + 1;
 
+    national_events(m, in, out, stream);
     double T, P;
     mission_level(m, in, out, &T, &P);
 
-    double host_total = 0.0;
-    for (size_t r = 0; r < R; r++)
-        host_total += in->host[r];
     const double quality = in->host_quality;
-    /* Freedom of movement: 1 until the consent mechanism (issue 4) scales it. */
-    const double freedom = 1.0;
+    double host_total = 0.0, armed_total = 0.0;
+    for (size_t r = 0; r < R; r++) {
+        host_total += in->host[r];
+        armed_total += in->armed[r];
+    }
+    /* 6. Freedom of movement: denied flights and access scale the mission's effect. */
+    const double consent_now = out->consent;
+    const double freedom =
+        mech[DD_MECH_CONSENT] ? 1.0 - p->freedom_consent_loss * (1.0 - consent_now) : 1.0;
+    /* 9. Monitoring reaches as far as access, which depends on consent. */
+    const double access_factor =
+        p->monitoring_consent_floor + (1.0 - p->monitoring_consent_floor) * consent_now;
 
-    double nat_events = 0.0, nat_fat = 0.0, nat_civ = 0.0, nat_pk = 0.0;
-    double nat_displaced = 0.0;
+    /* Pass 1 (no draws): allocation, forces, suppression, monitoring. */
+    for (size_t r = 0; r < R; r++) {
+        const dd_region *reg = &inp->regions[r];
+        double share = reg->troop_share;
+        if (inp->allocation == DD_ALLOC_THREAT && armed_total > 0.0 &&
+            inp->start_month + t >= inp->allocation_start_month)
+            share = (1.0 - p->allocation_threat_weight) * share +
+                    p->allocation_threat_weight * in->armed[r] / armed_total;
+        out->troop_share[r] = share;
+        double x[DD_ROLE_COUNT];
+        partner_forces(m, out, t, r, x);
+        const double troops = T * share, police = P * reg->police_share;
+        const double A = in->armed[r];
+        double suppression = 0.0;
+        if (mech[DD_MECH_DETERRENCE]) {
+            double forces = freedom * (p->troop_weight * troops + p->police_weight * police) +
+                            p->host_weight * quality * in->host[r] +
+                            p->partner_ct_weight * x[DD_ROLE_COUNTER_TERRORISM] +
+                            p->partner_merc_weight * x[DD_ROLE_MERCENARY] +
+                            p->partner_regional_weight * x[DD_ROLE_REGIONAL];
+            double ratio = forces / (A + 1.0);
+            suppression = ratio / (ratio + p->force_ratio_half);
+        }
+        out->suppression[r] = suppression;
+        out->monitoring[r] = mech[DD_MECH_ACCOUNTABILITY]
+                                 ? p->monitoring_restraint *
+                                       fmin(1.0, (troops + police) / p->monitoring_reference) *
+                                       access_factor
+                                 : 0.0;
+        out->outflow[r] = 0.0;
+        out->inflow[r] = 0.0;
+    }
+    /* 3. Contagion: suppressed fighters move to neighbours, towards thin state presence. */
+    if (mech[DD_MECH_CONTAGION] && mech[DD_MECH_DETERRENCE]) {
+        for (size_t r = 0; r < R; r++) {
+            const dd_region *reg = &inp->regions[r];
+            double weight_sum = 0.0;
+            for (size_t k = 0; k < reg->n_neighbours; k++) {
+                size_t n = reg->neighbours[k];
+                weight_sum += (1.0 - in->authority[n]) * (1.0 - out->suppression[n]);
+            }
+            if (weight_sum <= 0.0)
+                continue;
+            double moving = p->contagion_per_month * out->suppression[r] * in->armed[r];
+            out->outflow[r] = moving;
+            for (size_t k = 0; k < reg->n_neighbours; k++) {
+                size_t n = reg->neighbours[k];
+                out->inflow[n] +=
+                    moving * (1.0 - in->authority[n]) * (1.0 - out->suppression[n]) / weight_sum;
+            }
+        }
+    }
+
+    double nat_fat = 0.0, nat_civ = 0.0, nat_pk = 0.0, nat_displaced = 0.0;
+    double merc_total = 0.0, train_total = 0.0;
     memset(obs, 0, dd_model_obs_stride(m) * sizeof *obs);
 
+    /* Pass 2: each region's draws, from its own stream. */
     for (size_t r = 0; r < R; r++) {
         const dd_region *reg = &inp->regions[r];
         double *o = obs + r * DD_M_COUNT;
         dd_rng_set_key(rng, dd_rng_key(stream->seed, stream->replication, (uint64_t)t, r));
         draws->rekey++;
 
-        const double troops = T * reg->troop_share, police = P * reg->police_share;
-        const double *x = m->partner + ((size_t)t * R + r) * DD_ROLE_COUNT;
-        const double x_ct = x[DD_ROLE_COUNTER_TERRORISM], x_merc = x[DD_ROLE_MERCENARY];
-        const double x_reg = x[DD_ROLE_REGIONAL], x_all = x_ct + x_merc + x_reg;
-        const double A = in->armed[r], S = in->authority[r], H = in->host[r];
+        const double troops = T * out->troop_share[r], police = P * reg->police_share;
+        double x[DD_ROLE_COUNT];
+        partner_forces(m, out, t, r, x);
+        const double x_fight = x[DD_ROLE_COUNTER_TERRORISM] + x[DD_ROLE_MERCENARY] +
+                               x[DD_ROLE_REGIONAL];
+        merc_total += x[DD_ROLE_MERCENARY];
+        train_total += x[DD_ROLE_TRAINING];
+        const double S = in->authority[r], H = in->host[r], C = in->control[r];
+        const double suppression = out->suppression[r];
+        const double monitoring = out->monitoring[r];
+        /* Fighters after this month's movements. */
+        const double A = fmax(0.0, in->armed[r] - out->outflow[r] + out->inflow[r]);
 
-        /* 1. Deterrence and attrition. */
-        double suppression = 0.0, A_next = A;
+        /* 1. Deterrence and attrition (with 8: unmonitored mercenary abuses feed recruitment). */
+        double A_next = A;
         if (mech[DD_MECH_DETERRENCE]) {
-            double forces = p->troop_weight * freedom * troops + p->police_weight * police +
-                            p->host_weight * quality * H + p->partner_ct_weight * x_ct +
-                            p->partner_merc_weight * x_merc + p->partner_regional_weight * x_reg;
-            double ratio = forces / (A + 1.0);
-            suppression = ratio / (ratio + p->force_ratio_half);
             double growth = p->armed_growth_per_month * (1.0 - S) *
                             (m->capacity[r] > 0.0 ? 1.0 - A / m->capacity[r] : -1.0);
+            if (mech[DD_MECH_PARTNERS])
+                growth += p->mercenary_grievance * x[DD_ROLE_MERCENARY] / 1000.0 * (1.0 - monitoring);
             double noise = 0.0;
             if (p->armed_noise_sd > 0.0) {
                 noise = p->armed_noise_sd * gsl_ran_gaussian_ziggurat(rng, 1.0) -
@@ -372,29 +577,37 @@ void dd_model_step(const dd_model *m, const dd_state *in, dd_state *out, dd_stre
         const double density = A_next * m->per_thousand[r];
         const double control_target =
             (1.0 - suppression) * density / (density + p->control_half_density);
-        const double C_next =
-            clamp01(in->control[r] + p->control_adjust_per_month * (control_target - in->control[r]));
+        const double C_next = clamp01(C + p->control_adjust_per_month * (control_target - C));
 
-        /* 2. Violence and the fatality split. */
+        /* 2. Violence and the fatality split (with 9: abuses restrained by monitoring). */
         double events = 0.0, deaths = 0.0, pk = 0.0;
-        double split[SPLIT_COUNT] = {0.0, 0.0, 0.0, 0.0};
+        double split[SPLIT_COUNT] = {0.0, 0.0, 0.0, 0.0, 0.0};
         if (mech[DD_MECH_VIOLENCE]) {
             double rate = p->events_per_fighter_month * A * (1.0 + p->events_contest_gain * suppression);
             events = draw_negbin(rng, rate, p->events_dispersion, draws);
+            /* Split weights with the mission's protection and monitoring (w) and without
+               (unprotected): protection removes deaths, it does not move them to others. */
+            const double abuse = p->abuse_weight *
+                                 (H + p->mercenary_abuse_factor * x[DD_ROLE_MERCENARY]) / 1000.0;
+            double w[SPLIT_COUNT];
+            w[SPLIT_CIVILIAN] = p->civilian_weight *
+                                exp(-freedom * (p->civilian_protection_troops * troops +
+                                                p->civilian_protection_police * police) /
+                                    1000.0);
+            w[SPLIT_CIVILIAN_STATE] = abuse * (1.0 - monitoring);
+            w[SPLIT_HOST] = p->government_weight * H / (H + x_fight + 1.0);
+            w[SPLIT_PARTNER] = p->government_weight * x_fight / (H + x_fight + 1.0);
+            w[SPLIT_ARMED] = p->armed_weight;
+            double protected_sum = 0.0;
+            for (int c = 0; c < SPLIT_COUNT; c++)
+                protected_sum += w[c];
+            const double unprotected_sum = protected_sum - w[SPLIT_CIVILIAN] -
+                                           w[SPLIT_CIVILIAN_STATE] + p->civilian_weight + abuse;
+            const double kept = unprotected_sum > 0.0 ? protected_sum / unprotected_sum : 0.0;
             if (events > 0.0)
-                deaths = draw_negbin(rng, events * p->fatalities_per_event,
+                deaths = draw_negbin(rng, events * p->fatalities_per_event * kept,
                                      events * p->fatalities_dispersion, draws);
             if (deaths > 0.0) {
-                double gov = H + x_all;
-                double w[SPLIT_COUNT];
-                w[SPLIT_CIVILIAN] = p->civilian_weight *
-                                    exp(-(p->civilian_protection_troops * freedom * troops +
-                                          p->civilian_protection_police * police) /
-                                        1000.0) *
-                                    (1.0 + p->mercenary_civilian_harm * x_merc / 1000.0);
-                w[SPLIT_HOST] = p->government_weight * H / (gov + 1.0);
-                w[SPLIT_PARTNER] = p->government_weight * x_all / (gov + 1.0);
-                w[SPLIT_ARMED] = p->armed_weight;
                 /* Sequential binomials: the multinomial split, category by category. */
                 double left_n = deaths, left_w = 0.0;
                 for (int c = 0; c < SPLIT_COUNT; c++)
@@ -416,7 +629,7 @@ void dd_model_step(const dd_model *m, const dd_state *in, dd_state *out, dd_stre
             }
             double exposure = troops + police;
             if (exposure > 0.0 && A > 0.0) {
-                double cover = fmin(1.0, x_ct / p->pk_cover_reference);
+                double cover = fmin(1.0, x[DD_ROLE_COUNTER_TERRORISM] / p->pk_cover_reference);
                 double rate_pk = p->pk_deaths_per_1000_month * exposure / 1000.0 * A /
                                  (A + p->pk_threat_half) * (1.0 - p->pk_air_protection * cover);
                 if (rate_pk > 0.0) {
@@ -426,7 +639,17 @@ void dd_model_step(const dd_model *m, const dd_state *in, dd_state *out, dd_stre
                 }
             }
         }
+        const double civilians = split[SPLIT_CIVILIAN] + split[SPLIT_CIVILIAN_STATE];
         const double fatalities = deaths + pk;
+
+        /* 4. State authority: security and civilian work build it, armed control erodes it. */
+        double S_next = S;
+        if (mech[DD_MECH_STATE_AUTHORITY]) {
+            double projects = fmin(1.0, (troops + police) / p->projects_reference);
+            S_next = clamp01(S + p->authority_gain_security * (1.0 - C) * suppression * (1.0 - S) +
+                             p->authority_gain_projects * projects * (1.0 - S) -
+                             p->authority_erosion * C * S);
+        }
 
         /* 5. Host capacity: logistic recruitment, losses from the month's host deaths. */
         double H_next = H;
@@ -437,54 +660,90 @@ void dd_model_step(const dd_model *m, const dd_state *in, dd_state *out, dd_stre
                 H_next = 0.0;
         }
 
-        /* 10. Displacement and humanitarian access (basic form). */
+        /* 10. Humanitarian access, then displacement: returns need access and security. */
         double D_next = in->displaced[r], access = 1.0;
         if (mech[DD_MECH_DISPLACEMENT]) {
-            D_next = in->displaced[r] * (1.0 - p->return_per_month * (1.0 - in->control[r])) +
-                     p->displaced_per_fatality * fatalities;
-            if (D_next > reg->population)
-                D_next = reg->population;
             access = clamp01(1.0 - p->access_control_loss * C_next -
                              p->access_violence_loss * events / (events + p->access_events_half) +
                              p->access_escort_gain * fmin(1.0, (troops + police) / p->escort_reference));
+            D_next = in->displaced[r] * (1.0 - p->return_per_month * access * (1.0 - C)) +
+                     p->displaced_per_fatality * fatalities;
+            if (D_next > reg->population)
+                D_next = reg->population;
         }
 
         out->armed[r] = A_next;
         out->control[r] = C_next;
-        out->authority[r] = S;
+        out->authority[r] = S_next;
         out->host[r] = H_next;
         out->displaced[r] = D_next;
 
         o[DD_M_EVENTS] = events;
         o[DD_M_FATALITIES] = fatalities;
-        o[DD_M_CIVILIAN_FATALITIES] = split[SPLIT_CIVILIAN];
+        o[DD_M_CIVILIAN_FATALITIES] = civilians;
+        o[DD_M_CIVILIAN_FATALITIES_STATE] = split[SPLIT_CIVILIAN_STATE];
         o[DD_M_PK_FATALITIES] = pk;
         o[DD_M_ARMED_STRENGTH] = A_next;
         o[DD_M_ARMED_CONTROL] = C_next;
-        o[DD_M_STATE_AUTHORITY] = S;
+        o[DD_M_STATE_AUTHORITY] = S_next;
         o[DD_M_HOST_FORCES] = H_next;
         o[DD_M_MISSION_TROOPS] = troops;
         o[DD_M_MISSION_POLICE] = police;
-        o[DD_M_PARTNER_FORCES] = x_all;
+        o[DD_M_PARTNER_FORCES] = x_fight + x[DD_ROLE_TRAINING];
         o[DD_M_DISPLACED] = D_next;
         o[DD_M_HUMANITARIAN_ACCESS] = access;
 
-        nat_events += events;
         nat_fat += fatalities;
-        nat_civ += split[SPLIT_CIVILIAN];
+        nat_civ += civilians;
         nat_pk += pk;
         nat_displaced += D_next;
     }
 
-    /* 5. Host quality: training and mentoring raise it, it decays without them. */
+    /* 5. Host quality: training, mentoring and training partners raise it; it decays. */
     if (mech[DD_MECH_HOST_CAPACITY]) {
         double support = fmin(1.0, (T + P) / p->mentoring_reference);
         double gain = p->quality_gain_per_month + p->quality_gain_mentoring * support;
-        out->host_quality = clamp01(quality + gain * (1.0 - quality) - p->quality_decay_per_month * quality);
+        if (mech[DD_MECH_PARTNERS])
+            gain += p->training_gain_per_month * fmin(1.0, train_total / p->training_reference);
+        out->host_quality =
+            clamp01(quality + gain * (1.0 - quality) - p->quality_decay_per_month * quality);
     }
 
+    /* 7. Legitimacy: long presence without a visible fall in violence erodes it. */
+    out->deaths_short += (nat_fat - in->deaths_short) / p->violence_short_months;
+    out->deaths_long += (nat_fat - in->deaths_long) / p->violence_long_months;
+    const int present = T + P > 0.0;
+    if (present)
+        out->months_present++;
+    if (mech[DD_MECH_LEGITIMACY] && present) {
+        double improvement = (out->deaths_long - out->deaths_short) / fmax(out->deaths_long, 1.0);
+        improvement = improvement < 0.0 ? 0.0 : (improvement > 1.0 ? 1.0 : improvement);
+        double years = out->months_present / (12.0 * p->legitimacy_erosion_years);
+        double erosion = p->legitimacy_erosion_per_month * fmin(1.0, years) * (1.0 - improvement);
+        out->legitimacy =
+            clamp01(out->legitimacy +
+                    (p->legitimacy_gain_per_month * improvement + p->legitimacy_projects_gain) *
+                        (1.0 - out->legitimacy) -
+                    erosion * out->legitimacy);
+    }
+
+    /* 6. Consent follows legitimacy, less the pull of a mercenary alternative. */
+    if (mech[DD_MECH_CONSENT] && out->revoked_at < 0) {
+        double target = clamp01(out->legitimacy -
+                                (mech[DD_MECH_PARTNERS]
+                                     ? p->mercenary_consent_pressure * fmin(1.0, merc_total / 1000.0)
+                                     : 0.0));
+        out->consent = clamp01(out->consent + p->consent_adjust_per_month * (target - out->consent));
+    }
+
+    /* 8. Contributors take troops home as consent falls. */
+    if (mech[DD_MECH_CONTRIBUTORS] && present && out->consent < p->pullout_consent_level)
+        out->troops_withdrawn += p->pullout_per_month *
+                                 (p->pullout_consent_level - out->consent) /
+                                 p->pullout_consent_level * T;
+
     /* 12. Cost. */
-    const double cost = (T + P) * p->usd_per_person_month + (T + P > 0.0 ? p->fixed_usd_per_month : 0.0);
+    const double cost = (T + P) * p->usd_per_person_month + (present ? p->fixed_usd_per_month : 0.0);
 
     /* National row: sums, population-weighted shares, national-only metrics. */
     double *all = obs + R * DD_M_COUNT;
@@ -505,9 +764,8 @@ void dd_model_step(const dd_model *m, const dd_state *in, dd_state *out, dd_stre
     all[DD_M_CONSENT] = out->consent;
     all[DD_M_LEGITIMACY] = out->legitimacy;
     all[DD_M_COST_USD] = cost;
-    (void)nat_events;
 
-    /* Outcome bookkeeping. */
+    /* Outcome bookkeeping and what next month's policy review sees. */
     out->cum_civilian += nat_civ;
     out->cum_fatalities += nat_fat;
     out->cum_pk += nat_pk;
@@ -516,6 +774,8 @@ void dd_model_step(const dd_model *m, const dd_state *in, dd_state *out, dd_stre
     if (nat_displaced > out->peak_displaced)
         out->peak_displaced = nat_displaced;
     out->last_authority = all[DD_M_STATE_AUTHORITY];
+    out->last_fatalities = nat_fat;
+    out->last_host_ratio = host_ratio(out);
 
     const double control = all[DD_M_ARMED_CONTROL];
     const size_t ring = ring_len(m);

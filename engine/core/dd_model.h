@@ -55,7 +55,15 @@ typedef struct dd_state {
     double *authority;  /* state authority, share */
     double *host;       /* host forces, persons */
     double *displaced;  /* persons */
+    double *partner_gone; /* [partner] 1 once the partner has left by its rule */
+    /* Scratch of one step, per region (kept here so the step allocates nothing). */
+    double *suppression, *outflow, *inflow, *troop_share, *monitoring;
     double host_quality, consent, legitimacy; /* shares */
+    double troops_withdrawn;  /* troops taken out by contributors so far (persons) */
+    double deaths_short, deaths_long; /* moving averages of national deaths per month */
+    int months_present;       /* months with uniformed personnel deployed */
+    double last_fatalities;   /* national deaths in the last month */
+    double last_host_ratio;   /* effective host forces per fighter, national, last month */
 
     /* Exit policy. */
     dd_policy_state policy;

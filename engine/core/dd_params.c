@@ -7,8 +7,16 @@
 static const char *const mech_names[DD_MECH_COUNT] = {
     [DD_MECH_DETERRENCE] = "deterrence",
     [DD_MECH_VIOLENCE] = "violence",
+    [DD_MECH_CONTAGION] = "contagion",
+    [DD_MECH_STATE_AUTHORITY] = "state_authority",
     [DD_MECH_HOST_CAPACITY] = "host_capacity",
+    [DD_MECH_CONSENT] = "consent",
+    [DD_MECH_LEGITIMACY] = "legitimacy",
+    [DD_MECH_PARTNERS] = "partners",
+    [DD_MECH_CONTRIBUTORS] = "contributors",
+    [DD_MECH_ACCOUNTABILITY] = "accountability",
     [DD_MECH_DISPLACEMENT] = "displacement",
+    [DD_MECH_SHOCKS] = "shocks",
 };
 
 const char *dd_mech_name(dd_mech m)

@@ -21,10 +21,18 @@
 
 /* Mechanisms of engine/MODEL.md that a scenario can switch off. */
 typedef enum {
-    DD_MECH_DETERRENCE = 0, /* 1: forces suppress armed groups, armed groups recruit */
-    DD_MECH_VIOLENCE,       /* 2: stochastic events and the fatality split */
-    DD_MECH_HOST_CAPACITY,  /* 5: host forces grow and gain quality */
-    DD_MECH_DISPLACEMENT,   /* 10: violence displaces people, access falls */
+    DD_MECH_DETERRENCE = 0,  /* 1: forces suppress armed groups, armed groups recruit */
+    DD_MECH_VIOLENCE,        /* 2: stochastic events and the fatality split */
+    DD_MECH_CONTAGION,       /* 3: pushed fighters move into thinly held neighbours */
+    DD_MECH_STATE_AUTHORITY, /* 4: authority grows with security and projects, erodes */
+    DD_MECH_HOST_CAPACITY,   /* 5: host forces grow and gain quality */
+    DD_MECH_CONSENT,         /* 6: consent follows legitimacy and politics; revocation */
+    DD_MECH_LEGITIMACY,      /* 7: legitimacy erodes without improvement, recovers with gains */
+    DD_MECH_PARTNERS,        /* 8: partner forces, their rules, training and grievance */
+    DD_MECH_CONTRIBUTORS,    /* 8: contributor countries pull troops out as consent falls */
+    DD_MECH_ACCOUNTABILITY,  /* 9: monitoring restrains abuses by security forces */
+    DD_MECH_DISPLACEMENT,    /* 10: violence displaces people, access governs returns */
+    DD_MECH_SHOCKS,          /* random political shocks (coups, disinformation) */
     DD_MECH_COUNT
 } dd_mech;
 
@@ -53,17 +61,17 @@ int dd_mech_lookup(const char *name);
       "effective troops per mercenary partner", "assumption, see sensitivity")                     \
     X(DD_MECH_DETERRENCE, partner_regional_weight, 0.7, 0.0, 10.0, 0,                              \
       "effective troops per regional partner soldier", "assumption, see sensitivity")              \
-    X(DD_MECH_DETERRENCE, armed_growth_per_month, 0.06, 0.0, 1.0, 0,                               \
-      "1/month (recruitment rate with no state authority)", "assumption, see sensitivity")         \
-    X(DD_MECH_DETERRENCE, armed_inflow_per_100k, 2.0, 0.0, 1000.0, 0,                              \
+    X(DD_MECH_DETERRENCE, armed_growth_per_month, 0.049, 0.0, 1.0, 0,                               \
+      "1/month (recruitment rate with no state authority)", "fitted to the bands T1-T7 (engine/MODEL.md, Calibration)")         \
+    X(DD_MECH_DETERRENCE, armed_inflow_per_100k, 0.772, 0.0, 1000.0, 0,                              \
       "recruits per 100,000 inhabitants per month with no state authority",                        \
-      "assumption, see sensitivity (persistent grievance keeps groups alive)")                     \
-    X(DD_MECH_DETERRENCE, armed_capacity_per_capita, 0.004, 0.0, 0.1, 0,                           \
-      "fighters per inhabitant (recruitment ceiling)", "assumption, see sensitivity")              \
-    X(DD_MECH_DETERRENCE, attrition_per_month, 0.10, 0.0, 1.0, 0,                                  \
-      "1/month (loss rate at full suppression)", "assumption, see sensitivity")                    \
-    X(DD_MECH_DETERRENCE, force_ratio_half, 3.0, 0.01, 100.0, 0,                                   \
-      "effective troops per fighter giving half suppression", "assumption, see sensitivity")       \
+      "fitted to the bands T1-T7 (engine/MODEL.md, Calibration)")                     \
+    X(DD_MECH_DETERRENCE, armed_capacity_per_capita, 0.0948, 0.0, 0.1, 0,                           \
+      "fighters per inhabitant (recruitment ceiling)", "fitted to the bands T1-T7 (engine/MODEL.md, Calibration)")              \
+    X(DD_MECH_DETERRENCE, attrition_per_month, 0.0652, 0.0, 1.0, 0,                                  \
+      "1/month (loss rate at full suppression)", "fitted to T1-T7 and to the published troop effect (Calibration, anchor)")                    \
+    X(DD_MECH_DETERRENCE, force_ratio_half, 5.57, 0.01, 100.0, 0,                                   \
+      "effective troops per fighter giving half suppression", "fitted to T1-T7 and to the published troop effect (Calibration, anchor)")       \
     X(DD_MECH_DETERRENCE, armed_noise_sd, 0.05, 0.0, 1.0, 0,                                       \
       "sd of monthly log growth", "assumption, see sensitivity")                                   \
     X(DD_MECH_DETERRENCE, control_half_density, 2.0, 0.001, 1000.0, 0,                            \
@@ -71,18 +79,18 @@ int dd_mech_lookup(const char *name);
     X(DD_MECH_DETERRENCE, control_adjust_per_month, 0.2, 0.0, 1.0, 0,                              \
       "share of the gap to target control closed per month", "assumption")                         \
     /* 2. Violence and the fatality split */                                                       \
-    X(DD_MECH_VIOLENCE, events_per_fighter_month, 0.004, 0.0, 1.0, 0,                              \
-      "events per fighter-month", "calibrated to ACLED events (T4)")                               \
-    X(DD_MECH_VIOLENCE, events_contest_gain, 1.0, 0.0, 10.0, 0,                                    \
-      "relative rise of events at full suppression", "assumption, see sensitivity")                \
+    X(DD_MECH_VIOLENCE, events_per_fighter_month, 0.00456, 0.0, 1.0, 0,                              \
+      "events per fighter-month", "fitted to the bands T1-T7 (engine/MODEL.md, Calibration)")                               \
+    X(DD_MECH_VIOLENCE, events_contest_gain, 0.0238, 0.0, 10.0, 0,                                    \
+      "relative rise of events at full suppression", "fitted to the bands T1-T7 (engine/MODEL.md, Calibration)")                \
     X(DD_MECH_VIOLENCE, events_dispersion, 2.0, 0.01, 1000.0, 0,                                   \
       "negative-binomial shape of monthly events", "assumption, see sensitivity")                  \
-    X(DD_MECH_VIOLENCE, fatalities_per_event, 3.3, 0.0, 100.0, 0, "deaths per event",              \
-      "ACLED Mali 2014-2022: 15,276 deaths / 4,406 events = 3.5")                                  \
+    X(DD_MECH_VIOLENCE, fatalities_per_event, 3.29, 0.0, 100.0, 0, "deaths per event",              \
+      "fitted to the bands T1-T7 (Calibration); ACLED 2014-2022 has 3.5 deaths per event")                                  \
     X(DD_MECH_VIOLENCE, fatalities_dispersion, 0.5, 0.01, 1000.0, 0,                               \
       "negative-binomial shape of one event's deaths", "assumption, see sensitivity")              \
-    X(DD_MECH_VIOLENCE, civilian_weight, 0.35, 0.0, 100.0, 0,                                      \
-      "relative weight of civilians in the split", "calibrated to ACLED civilian share (T6)")      \
+    X(DD_MECH_VIOLENCE, civilian_weight, 0.607, 0.0, 100.0, 0,                                      \
+      "relative weight of civilians in the split", "fitted to the bands T1-T7 (engine/MODEL.md, Calibration)")      \
     X(DD_MECH_VIOLENCE, government_weight, 0.25, 0.0, 100.0, 0,                                   \
       "relative weight of host and partner forces", "assumption, see sensitivity")                 \
     X(DD_MECH_VIOLENCE, armed_weight, 0.40, 0.0, 100.0, 0,                                         \
@@ -93,12 +101,9 @@ int dd_mech_lookup(const char *name);
     X(DD_MECH_VIOLENCE, civilian_protection_police, 2.0, 0.0, 100.0, 0,                            \
       "log-reduction of civilian weight per 1,000 police in a region",                             \
       "shape from Hultman, Kathman & Shannon 2013 (as summarised by Renn & Diehl)")                 \
-    X(DD_MECH_VIOLENCE, mercenary_civilian_harm, 1.0, 0.0, 100.0, 0,                               \
-      "relative rise of civilian weight per 1,000 mercenaries in a region",                        \
-      "assumption, see sensitivity (Moura, FACTS section 7)")                                      \
-    X(DD_MECH_VIOLENCE, pk_deaths_per_1000_month, 0.4, 0.0, 100.0, 0,                              \
+    X(DD_MECH_VIOLENCE, pk_deaths_per_1000_month, 0.588, 0.0, 100.0, 0,                              \
       "peacekeeper deaths per 1,000 uniformed per month at full threat",                           \
-      "calibrated to UN DPO malicious-act deaths (T1, T2)")                                        \
+      "fitted to the bands T1-T7 (engine/MODEL.md, Calibration)")                                        \
     X(DD_MECH_VIOLENCE, pk_threat_half, 500.0, 1.0, 1e6, 0,                                        \
       "fighters in a region giving half the full threat", "assumption, see sensitivity")           \
     X(DD_MECH_VIOLENCE, pk_air_protection, 0.5, 0.0, 1.0, 0,                                       \
@@ -106,6 +111,20 @@ int dd_mech_lookup(const char *name);
       "assumption, see sensitivity")                                                               \
     X(DD_MECH_VIOLENCE, pk_cover_reference, 1000.0, 1.0, 1e6, 0,                                   \
       "counter-terrorism partner troops in a region giving full cover", "assumption")              \
+    /* 3. Contagion */                                                                             \
+    X(DD_MECH_CONTAGION, contagion_per_month, 0.209, 0.0, 1.0, 0,                                    \
+      "share of a region's fighters that move to neighbours per month at full suppression",        \
+      "fitted to the bands T1-T7 (engine/MODEL.md, Calibration)")                     \
+    /* 4. State authority and stabilisation */                                                     \
+    X(DD_MECH_STATE_AUTHORITY, authority_gain_security, 0.01, 0.0, 1.0, 0,                         \
+      "1/month (authority gain where security holds fully)", "assumption, see sensitivity")        \
+    X(DD_MECH_STATE_AUTHORITY, authority_gain_projects, 0.002, 0.0, 1.0, 0,                         \
+      "1/month (authority gain with full civilian work of the mission)",                           \
+      "assumption, see sensitivity (373 quick-impact projects by 2018, FACTS section 10)")         \
+    X(DD_MECH_STATE_AUTHORITY, projects_reference, 1000.0, 1.0, 1e6, 0,                            \
+      "mission personnel in a region giving full civilian work", "assumption")                     \
+    X(DD_MECH_STATE_AUTHORITY, authority_erosion, 0.03, 0.0, 1.0, 0,                               \
+      "1/month (authority loss at full armed control)", "assumption, see sensitivity")             \
     /* 5. Host security-force capacity */                                                          \
     X(DD_MECH_HOST_CAPACITY, host_recruit_per_month, 0.01, 0.0, 1.0, 0,                            \
       "1/month (host force growth far below the ceiling)",                                         \
@@ -120,12 +139,70 @@ int dd_mech_lookup(const char *name);
       "uniformed mission personnel giving full support", "assumption")                             \
     X(DD_MECH_HOST_CAPACITY, quality_decay_per_month, 0.005, 0.0, 1.0, 0,                          \
       "1/month (loss of quality)", "assumption, see sensitivity")                                  \
-    /* 10. Displacement and humanitarian access (basic form) */                                    \
-    X(DD_MECH_DISPLACEMENT, displaced_per_fatality, 60.0, 0.0, 1e5, 0,                             \
-      "persons displaced per conflict death", "calibrated to IOM DTM (T7)")                        \
-    X(DD_MECH_DISPLACEMENT, return_per_month, 0.04, 0.0, 1.0, 0,                                   \
+    /* 6. Consent */                                                                               \
+    X(DD_MECH_CONSENT, consent_adjust_per_month, 0.03, 0.0, 1.0, 0,                                \
+      "share of the gap to the consent target closed per month", "assumption, see sensitivity")    \
+    X(DD_MECH_CONSENT, consent_revoke_threshold, 0.2, 0.0, 1.0, 0,                                 \
+      "consent below which the host revokes it", "assumption, see sensitivity")                    \
+    X(DD_MECH_CONSENT, freedom_consent_loss, 0.25, 0.0, 1.0, 0,                                     \
+      "share of the mission's effect lost at zero consent (denied flights and access)",            \
+      "assumption, set so that losing consent weakens protection against state forces more "     \
+      "than against armed groups (Fjelde, Hultman & Nilsson 2019); overflight denials, FACTS 9")   \
+    X(DD_MECH_CONSENT, mercenary_consent_pressure, 0.3, 0.0, 1.0, 0,                               \
+      "fall of the consent target with 1,000 mercenaries present", "assumption, see sensitivity")  \
+    X(DD_MECH_CONSENT, coup_consent_drop, 0.2, 0.0, 1.0, 0,                                        \
+      "fall of consent at a coup (default event magnitude)", "assumption, see sensitivity")        \
+    /* 7. Legitimacy */                                                                            \
+    X(DD_MECH_LEGITIMACY, legitimacy_erosion_per_month, 0.01, 0.0, 1.0, 0,                         \
+      "1/month (loss of legitimacy after long presence without improvement)",                      \
+      "assumption, see sensitivity")                                                               \
+    X(DD_MECH_LEGITIMACY, legitimacy_erosion_years, 5.0, 0.1, 50.0, 0,                             \
+      "years of presence until erosion is at full rate", "assumption, see sensitivity")            \
+    X(DD_MECH_LEGITIMACY, legitimacy_gain_per_month, 0.05, 0.0, 1.0, 0,                            \
+      "1/month (gain with a full visible fall in violence)", "assumption, see sensitivity")        \
+    X(DD_MECH_LEGITIMACY, legitimacy_projects_gain, 0.003, 0.0, 1.0, 0,                            \
+      "1/month (gain from civilian projects while deployed)", "assumption, see sensitivity")       \
+    X(DD_MECH_LEGITIMACY, disinformation_legitimacy_drop, 0.1, 0.0, 1.0, 0,                        \
+      "fall of legitimacy at a disinformation shock (default event magnitude)", "assumption")      \
+    X(DD_MECH_LEGITIMACY, violence_short_months, 3.0, 1.0, 120.0, 0,                              \
+      "months of the short average of national deaths", "assumption")                             \
+    X(DD_MECH_LEGITIMACY, violence_long_months, 24.0, 1.0, 240.0, 0,                              \
+      "months of the long average of national deaths", "assumption")                              \
+    /* 8. Partners and contributors */                                                             \
+    X(DD_MECH_PARTNERS, mercenary_grievance, 0.01, 0.0, 1.0, 0,                                    \
+      "1/month extra recruitment per 1,000 unmonitored mercenaries in a region",                   \
+      "assumption, see sensitivity (abuses feed recruitment)")                                     \
+    X(DD_MECH_PARTNERS, training_gain_per_month, 0.01, 0.0, 1.0, 0,                                \
+      "1/month host quality gain with full training support", "assumption, see sensitivity")       \
+    X(DD_MECH_PARTNERS, training_reference, 500.0, 1.0, 1e6, 0,                                    \
+      "training-partner personnel giving full support",                                            \
+      "EUTM up to about 700 personnel (FACTS section 6)")                                          \
+    X(DD_MECH_CONTRIBUTORS, pullout_per_month, 0.02, 0.0, 1.0, 0,                                  \
+      "share of troops withdrawn by contributors per month at zero consent",                       \
+      "assumption, see sensitivity (2022 pull-outs, FACTS section 9)")                             \
+    X(DD_MECH_CONTRIBUTORS, pullout_consent_level, 0.5, 0.0, 1.0, 0,                               \
+      "consent below which contributors start to leave", "assumption, see sensitivity")            \
+    /* 9. Accountability */                                                                        \
+    X(DD_MECH_ACCOUNTABILITY, abuse_weight, 0.0502, 0.0, 100.0, 0,                                   \
+      "weight of civilians killed by state or partner forces, per 1,000 host-soldier equivalents", \
+      "fitted to the bands T1-T7 (engine/MODEL.md, Calibration); MINUSMA HRD attributes "        \
+      "248 civilian deaths to Malian forces in Q1 2022")                                                                               \
+    X(DD_MECH_ACCOUNTABILITY, mercenary_abuse_factor, 5.0, 0.0, 100.0, 0,                          \
+      "host-soldier equivalents of abuse per mercenary",                                           \
+      "assumption, see sensitivity (Moura, FACTS section 7)")                                      \
+    X(DD_MECH_ACCOUNTABILITY, monitoring_restraint, 0.7, 0.0, 1.0, 0,                              \
+      "share of abuses prevented by full monitoring", "assumption, see sensitivity")               \
+    X(DD_MECH_ACCOUNTABILITY, monitoring_reference, 2000.0, 1.0, 1e6, 0,                           \
+      "mission personnel in a region giving full monitoring", "assumption")                        \
+    X(DD_MECH_ACCOUNTABILITY, monitoring_consent_floor, 0.2, 0.0, 1.0, 0,                          \
+      "monitoring effectiveness at zero consent (access depends on consent)",                      \
+      "shape from Fjelde, Hultman & Nilsson 2019")                                                 \
+    /* 10. Displacement and humanitarian access */                                    \
+    X(DD_MECH_DISPLACEMENT, displaced_per_fatality, 68.6, 0.0, 1e5, 0,                             \
+      "persons displaced per conflict death", "fitted to the bands T1-T7 (engine/MODEL.md, Calibration)")                        \
+    X(DD_MECH_DISPLACEMENT, return_per_month, 0.119, 0.0, 1.0, 0,                                   \
       "share of displaced returning per month where there is no armed control",                    \
-      "calibrated to IOM DTM returns 2013-2016 (T7)")                                              \
+      "fitted to the bands T1-T7 (engine/MODEL.md, Calibration)")                                              \
     X(DD_MECH_DISPLACEMENT, access_control_loss, 0.8, 0.0, 1.0, 0,                                 \
       "access lost at full armed control", "assumption")                                           \
     X(DD_MECH_DISPLACEMENT, access_violence_loss, 0.3, 0.0, 1.0, 0,                                \
@@ -136,7 +213,14 @@ int dd_mech_lookup(const char *name);
       "access regained with full mission escort", "assumption")                                    \
     X(DD_MECH_DISPLACEMENT, escort_reference, 2000.0, 1.0, 1e6, 0,                                 \
       "mission personnel in a region giving full escort", "assumption")                            \
-    /* 11. Exit policy */                                                                          \
+    /* Random political shocks */                                                                  \
+    X(DD_MECH_SHOCKS, coup_per_year, 0.0, 0.0, 12.0, 0, "expected random coups per year",           \
+      "assumption: 0 by default; scenarios set it")                                                \
+    X(DD_MECH_SHOCKS, disinformation_per_year, 0.0, 0.0, 12.0, 0,                                  \
+      "expected random disinformation shocks per year", "assumption: 0 by default")                \
+    /* 11. Exit policy and troop allocation */                                                     \
+    X(-1, allocation_threat_weight, 0.5, 0.0, 1.0, 0,                                              \
+      "share of troops allocated by threat under mission.allocation = \"threat\"", "assumption")   \
     X(-1, forced_withdrawal_months, 6.0, 1.0, 120.0, 1,                                            \
       "months from consent revocation to zero troops",                                             \
       "UNSC res 2690: June 2023 request, withdrawal complete 31 Dec 2023")                         \

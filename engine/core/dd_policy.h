@@ -16,14 +16,23 @@
 
 /* What a policy may look at when it decides (filled by the model each month). */
 typedef struct dd_policy_view {
-    int month_index; /* months since the start */
-    int month;       /* absolute month */
+    int month_index;    /* months since the start */
+    int month;          /* absolute month */
+    /* Indicators observed at the end of the previous month (none before the first). */
+    double fatalities;  /* national deaths in the previous month */
+    double host_ratio;  /* effective host forces (quality x forces) per fighter, national */
+    double authority;   /* population-weighted state authority */
 } dd_policy_view;
 
 /* A policy's own state, kept in the replication state. */
 typedef struct dd_policy_state {
-    double fraction; /* share of the schedule deployed last month, [0,1] */
-    int phase;       /* phases completed */
+    double fraction;    /* share of the schedule deployed last month, [0,1] */
+    int phase;          /* phases completed (conditions: net phases down) */
+    int streak;         /* conditions: consecutive passed reviews */
+    double deaths_sum;  /* conditions: national deaths since the last review */
+    int deaths_months;  /* conditions: months in deaths_sum */
+    int reviews;        /* conditions: reviews held */
+    int last_passed;    /* conditions: 1 when the last review passed, 0 failed, -1 none yet */
 } dd_policy_state;
 
 typedef struct dd_policy_type {
@@ -42,5 +51,12 @@ int dd_policy_lookup(const char *name);
 
 /* Initial policy state (everything deployed). */
 void dd_policy_init(dd_policy_state *st);
+
+/*
+ * Whether the benchmarks of a conditions policy hold for the given mean
+ * monthly deaths, host ratio and authority (benchmarks < 0 are not used).
+ */
+int dd_policy_benchmarks_hold(const dd_policy_spec *spec, double deaths_per_month,
+                              double host_ratio, double authority);
 
 #endif

@@ -215,6 +215,18 @@ static const char *name_of_policy(const void *ctx, size_t i)
     return t != NULL ? t->name : "?";
 }
 
+static const char *name_of_allocation(const void *ctx, size_t i)
+{
+    (void)ctx;
+    return dd_allocation_name((dd_allocation)i);
+}
+
+static const char *name_of_onfail(const void *ctx, size_t i)
+{
+    (void)ctx;
+    return dd_onfail_name((dd_onfail)i);
+}
+
 static const char *name_of_region(const void *ctx, size_t i)
 {
     return ((const dd_input *)ctx)->regions[i].name;
@@ -259,6 +271,26 @@ static void hint(const char *word, const names *known, char quote, const char *f
     }
     if (used < size)
         snprintf(buf + used, size - used, ")");
+}
+
+/*
+ * The known names as `"a", "b" or "c"` (quote 0: without quotes), for
+ * messages that say what is allowed; built from the table so it cannot go
+ * stale.
+ */
+static void name_list(const names *known, char quote, char *buf, size_t size)
+{
+    size_t used = 0;
+    buf[0] = '\0';
+    for (size_t i = 0; i < known->n && used < size; i++) {
+        const char *sep = i == 0 ? "" : i + 1 == known->n ? " or " : ", ";
+        if (quote != 0)
+            used += (size_t)snprintf(buf + used, size - used, "%s%c%s%c", sep, quote,
+                                     known->get(known->ctx, i), quote);
+        else
+            used += (size_t)snprintf(buf + used, size - used, "%s%s", sep,
+                                     known->get(known->ctx, i));
+    }
 }
 
 /* Reject any key of `group` that is not in `keys`. */
@@ -364,6 +396,44 @@ static int get_real_in(const loader *ld, const config_setting_t *s, const char *
         if (v < 0.0 || v > 1.0)
             return fail_at(ld, s, DD_ERANGE, "%s = %.10g is a share and must be in [0, 1]", what,
                            v);
+        break;
+    }
+    *out = v;
+    return DD_OK;
+}
+
+/*
+ * A number that may also be exactly -1, the value that switches it off
+ * (`off` says what -1 means, for the message); any other value must be of
+ * the given kind. Settings like this are written as -1 in run.cfg when off.
+ */
+static int get_real_or_off(const loader *ld, const config_setting_t *s, const char *what,
+                           real_kind kind, const char *off, double *out)
+{
+    double v = 0.0;
+    int rc = get_real(ld, s, what, &v);
+    if (rc != DD_OK)
+        return rc;
+    if (v == -1.0) {
+        *out = v;
+        return DD_OK;
+    }
+    switch (kind) {
+    case REAL_COUNT:
+        if (v < 0.0)
+            return fail_at(ld, s, DD_ERANGE, "%s = %.10g must be >= 0, or -1 for %s", what, v,
+                           off);
+        break;
+    case REAL_POSITIVE:
+        if (v <= 0.0)
+            return fail_at(ld, s, DD_ERANGE, "%s = %.10g must be > 0, or -1 for %s", what, v,
+                           off);
+        break;
+    case REAL_SHARE:
+        if (v < 0.0 || v > 1.0)
+            return fail_at(ld, s, DD_ERANGE,
+                           "%s = %.10g is a share and must be in [0, 1], or -1 for %s", what, v,
+                           off);
         break;
     }
     *out = v;
@@ -748,10 +818,12 @@ static int load_regions(const loader *ld, const config_setting_t *root)
 /* Mission and partners                                                */
 /* ------------------------------------------------------------------ */
 
-static const char *const mission_keys[] = {"troops", "police"};
+static const char *const mission_keys[] = {"troops", "police", "allocation", "allocation_start"};
 
 static int load_mission(const loader *ld, const config_setting_t *root)
 {
+    /* Without mission.allocation_start the allocation applies from the first month. */
+    ld->in->allocation_start_month = ld->in->start_month;
     const config_setting_t *g = config_setting_get_member(root, "mission");
     if (g == NULL)
         return DD_OK;
@@ -769,10 +841,33 @@ static int load_mission(const loader *ld, const config_setting_t *root)
     if ((m = config_setting_get_member(g, "police")) != NULL &&
         (rc = load_schedule(ld, m, "mission.police", &ld->in->police)) != DD_OK)
         return rc;
+    if ((m = config_setting_get_member(g, "allocation")) != NULL) {
+        const char *name = NULL;
+        if ((rc = get_string(ld, m, "mission.allocation", &name)) != DD_OK)
+            return rc;
+        int a = dd_allocation_lookup(name);
+        if (a < 0) {
+            const names known = {name_of_allocation, NULL, DD_ALLOC_COUNT, 1};
+            char h[HINT_BUF];
+            hint(name, &known, '"', NULL, h, sizeof h);
+            return fail_at(ld, m, DD_ECONFIG, "unknown mission.allocation \"%s\"%s", name, h);
+        }
+        ld->in->allocation = (dd_allocation)a;
+    }
+    if ((m = config_setting_get_member(g, "allocation_start")) != NULL) {
+        if ((rc = get_month(ld, m, "mission.allocation_start", &ld->in->allocation_start_month)) !=
+            DD_OK)
+            return rc;
+        if (ld->in->allocation_start_month < ld->in->start_month ||
+            ld->in->allocation_start_month >= ld->in->start_month + ld->in->months)
+            return fail_at(ld, m, DD_ERANGE,
+                           "mission.allocation_start is outside the simulated months");
+    }
     return DD_OK;
 }
 
-static const char *const partner_keys[] = {"name", "role", "strength", "regions"};
+static const char *const partner_keys[] = {"name", "role", "strength", "regions",
+                                           "leave_below_consent"};
 
 static int check_share_sum(const loader *ld, const config_setting_t *s, const dd_partner *p)
 {
@@ -888,22 +983,32 @@ static int load_partner(const loader *ld, const config_setting_t *s, size_t i)
     char what[WHAT_BUF];
     snprintf(what, sizeof what, "partner \"%s\": role", p->name);
     m = config_setting_get_member(s, "role");
-    if (m == NULL)
-        return fail_at(ld, s, DD_ECONFIG,
-                       "partner \"%s\" has no 'role' (counter_terrorism, mercenary or regional)",
-                       p->name);
+    const names roles = {name_of_role, NULL, DD_ROLE_COUNT, 1};
+    if (m == NULL) {
+        char list[HINT_BUF];
+        name_list(&roles, 0, list, sizeof list);
+        return fail_at(ld, s, DD_ECONFIG, "partner \"%s\" has no 'role' (%s)", p->name, list);
+    }
     const char *role = NULL;
     if ((rc = get_string(ld, m, what, &role)) != DD_OK)
         return rc;
     int r = dd_role_lookup(role);
     if (r < 0) {
-        const names known = {name_of_role, NULL, DD_ROLE_COUNT, 1};
+        const names known = roles;
         char h[HINT_BUF];
         hint(role, &known, '"', NULL, h, sizeof h);
         return fail_at(ld, m, DD_ECONFIG, "partner \"%s\": unknown role \"%s\"%s", p->name, role,
                        h);
     }
     p->role = (dd_role)r;
+
+    p->leave_below_consent = -1.0;
+    if ((m = config_setting_get_member(s, "leave_below_consent")) != NULL) {
+        snprintf(what, sizeof what, "partner \"%s\": leave_below_consent", p->name);
+        if ((rc = get_real_or_off(ld, m, what, REAL_SHARE, "no such rule",
+                                  &p->leave_below_consent)) != DD_OK)
+            return rc;
+    }
 
     m = config_setting_get_member(s, "strength");
     if (m == NULL)
@@ -948,7 +1053,59 @@ static int load_partners(const loader *ld, const config_setting_t *root)
 /* Events, policy, mechanisms, parameters                              */
 /* ------------------------------------------------------------------ */
 
-static const char *const event_keys[] = {"date", "type"};
+static const char *const event_keys[] = {"date", "type", "magnitude"};
+
+/* What an event's `magnitude` is, by event type (loader, writer and summary). */
+typedef enum {
+    MAG_NONE = 0, /* the event takes no magnitude */
+    MAG_SHARE,    /* optional share; -1 (or absent): the default in `param` */
+    MAG_TROOPS,   /* required count of troops */
+} magnitude_kind;
+
+typedef struct event_size {
+    magnitude_kind kind;
+    const char *falls; /* MAG_SHARE: what falls by the magnitude */
+    const char *param; /* MAG_SHARE: the parameter that gives the default */
+} event_size;
+
+static const event_size event_sizes[DD_EVENT_COUNT] = {
+    [DD_EVENT_CONSENT_REVOKED] = {MAG_NONE, NULL, NULL},
+    [DD_EVENT_COUP] = {MAG_SHARE, "consent", "coup_consent_drop"},
+    [DD_EVENT_DISINFORMATION] = {MAG_SHARE, "legitimacy", "disinformation_legitimacy_drop"},
+    [DD_EVENT_CONTRIBUTOR_PULLOUT] = {MAG_TROOPS, NULL, NULL},
+};
+
+static magnitude_kind event_magnitude_kind(dd_event_type t)
+{
+    return (t >= 0 && t < DD_EVENT_COUNT) ? event_sizes[t].kind : MAG_NONE;
+}
+
+/* An event's magnitude; `s` is the event's group, `type` its type setting. */
+static int load_magnitude(const loader *ld, const config_setting_t *s, size_t i, dd_event *ev)
+{
+    const config_setting_t *m = config_setting_get_member(s, "magnitude");
+    const char *name = dd_event_name(ev->type);
+    char what[WHAT_BUF], off[LABEL_BUF];
+    snprintf(what, sizeof what, "events[%zu].magnitude", i);
+    ev->magnitude = -1.0;
+    switch (event_magnitude_kind(ev->type)) {
+    case MAG_NONE:
+        if (m != NULL)
+            return fail_at(ld, m, DD_ECONFIG, "events[%zu]: %s takes no 'magnitude'", i, name);
+        return DD_OK;
+    case MAG_SHARE:
+        if (m == NULL)
+            return DD_OK;
+        snprintf(off, sizeof off, "the default, params.%s", event_sizes[ev->type].param);
+        return get_real_or_off(ld, m, what, REAL_SHARE, off, &ev->magnitude);
+    case MAG_TROOPS:
+        if (m == NULL)
+            return fail_at(ld, s, DD_ECONFIG, "events[%zu]: %s needs 'magnitude' (troops leaving)",
+                           i, name);
+        return get_real_in(ld, m, what, REAL_COUNT, &ev->magnitude);
+    }
+    return DD_OK;
+}
 
 static int load_events(const loader *ld, const config_setting_t *root)
 {
@@ -1019,11 +1176,207 @@ static int load_events(const loader *ld, const config_setting_t *root)
                            "must be listed in date order)",
                            i, a, b);
         }
+        if ((rc = load_magnitude(ld, s, i, ev)) != DD_OK)
+            return rc;
     }
     return DD_OK;
 }
 
-static const char *const policy_keys[] = {"type", "start", "months", "phases"};
+static const char *const policy_keys[] = {
+    "type",         "start",          "months",        "phases",  "review_months",
+    "hold_reviews", "violence_max",   "host_ratio_min", "authority_min", "on_fail",
+};
+
+/* The keys each policy type takes besides `type`. */
+static const char *const calendar_keys[] = {"start", "months", "phases"};
+static const char *const conditions_keys[] = {
+    "start",        "review_months",  "phases",        "hold_reviews",
+    "violence_max", "host_ratio_min", "authority_min", "on_fail",
+};
+
+typedef struct key_set {
+    const char *const *keys;
+    size_t n;
+} key_set;
+
+static const key_set policy_type_keys[DD_POLICY_COUNT] = {
+    [DD_POLICY_NONE] = {NULL, 0},
+    [DD_POLICY_CALENDAR] = {calendar_keys, COUNT_OF(calendar_keys)},
+    [DD_POLICY_CONDITIONS] = {conditions_keys, COUNT_OF(conditions_keys)},
+};
+
+static int key_in(const key_set *set, const char *key)
+{
+    for (size_t k = 0; k < set->n; k++)
+        if (strcmp(set->keys[k], key) == 0)
+            return 1;
+    return 0;
+}
+
+/* Conditions policy defaults that dd_input_init does not give (it sets 1 phase for calendar). */
+#define CONDITIONS_PHASES_DEFAULT 4
+#define REVIEW_MONTHS_MAX 120
+#define CONDITIONS_PHASES_MAX 100
+#define HOLD_REVIEWS_MAX 100
+
+/* Refuse the first key of the policy group that its type does not take. */
+static int check_policy_type_keys(const loader *ld, const config_setting_t *g, dd_policy_kind kind,
+                                  const char *name)
+{
+    int len = config_setting_length(g);
+    for (int i = 0; i < len; i++) {
+        const config_setting_t *s = config_setting_get_elem(g, (unsigned)i);
+        const char *key = config_setting_name(s);
+        if (strcmp(key, "type") == 0 || key_in(&policy_type_keys[kind], key))
+            continue;
+        /* Name the types the key belongs to: the usual cause is a mix-up of types. */
+        char owners[HINT_BUF];
+        size_t used = 0, n_owners = 0;
+        owners[0] = '\0';
+        for (int k = 0; k < DD_POLICY_COUNT; k++) {
+            const dd_policy_type *t = dd_policy_get((dd_policy_kind)k);
+            if (t == NULL || !key_in(&policy_type_keys[k], key) || used >= sizeof owners)
+                continue;
+            used += (size_t)snprintf(owners + used, sizeof owners - used, "%s\"%s\"",
+                                     n_owners > 0 ? " and " : "", t->name);
+            n_owners++;
+        }
+        if (n_owners == 0)
+            return fail_at(ld, s, DD_ECONFIG, "policy type \"%s\" takes no '%s'", name, key);
+        return fail_at(ld, s, DD_ECONFIG, "policy type \"%s\" takes no '%s' (a key of type%s %s)",
+                       name, key, n_owners > 1 ? "s" : "", owners);
+    }
+    return DD_OK;
+}
+
+/* policy.start: a month inside the horizon. */
+static int load_policy_start(const loader *ld, const config_setting_t *start)
+{
+    dd_input *in = ld->in;
+    dd_policy_spec *pol = &in->policy;
+    int rc = get_month(ld, start, "policy.start", &pol->start_month);
+    if (rc != DD_OK)
+        return rc;
+    if (pol->start_month < in->start_month || pol->start_month >= in->start_month + in->months) {
+        char a[DD_MONTH_STR], b[DD_MONTH_STR], c[DD_MONTH_STR];
+        dd_month_format(pol->start_month, a);
+        dd_month_format(in->start_month, b);
+        dd_month_format(in->start_month + in->months - 1, c);
+        return fail_at(ld, start, DD_ERANGE,
+                       "policy.start = %s is outside the simulated months %s to %s", a, b, c);
+    }
+    return DD_OK;
+}
+
+static int load_calendar(const loader *ld, const config_setting_t *g)
+{
+    dd_policy_spec *pol = &ld->in->policy;
+    const config_setting_t *start = config_setting_get_member(g, "start");
+    const config_setting_t *months = config_setting_get_member(g, "months");
+    const config_setting_t *phases = config_setting_get_member(g, "phases");
+    if (start == NULL)
+        return fail_at(ld, g, DD_ECONFIG,
+                       "policy type \"calendar\" needs 'start' (\"YYYY-MM\", first month of the "
+                       "drawdown)");
+    if (months == NULL)
+        return fail_at(ld, g, DD_ECONFIG,
+                       "policy type \"calendar\" needs 'months' (months from start until zero)");
+    int rc = load_policy_start(ld, start);
+    if (rc != DD_OK)
+        return rc;
+    long long v = 0;
+    if ((rc = get_integer(ld, months, "policy.months", 1, MONTHS_MAX, &v)) != DD_OK)
+        return rc;
+    pol->duration_months = (int)v;
+    pol->phases = pol->duration_months;
+    if (phases != NULL) {
+        if ((rc = get_integer(ld, phases, "policy.phases", 1, MONTHS_MAX, &v)) != DD_OK)
+            return rc;
+        if (v > pol->duration_months)
+            return fail_at(ld, phases, DD_ERANGE,
+                           "policy.phases = %lld must be in [1, policy.months = %d]", v,
+                           pol->duration_months);
+        pol->phases = (int)v;
+    }
+    return DD_OK;
+}
+
+static int load_conditions(const loader *ld, const config_setting_t *g)
+{
+    dd_policy_spec *pol = &ld->in->policy;
+    const config_setting_t *m = config_setting_get_member(g, "start");
+    if (m == NULL)
+        return fail_at(ld, g, DD_ECONFIG,
+                       "policy type \"conditions\" needs 'start' (\"YYYY-MM\", month of the first "
+                       "review)");
+    int rc = load_policy_start(ld, m);
+    if (rc != DD_OK)
+        return rc;
+
+    /* Whole-number settings; review_months and hold_reviews default as in dd_input_init. */
+    pol->phases = CONDITIONS_PHASES_DEFAULT;
+    static const struct {
+        const char *key;
+        long long max;
+        size_t offset;
+    } counts[] = {
+        {"review_months", REVIEW_MONTHS_MAX, offsetof(dd_policy_spec, review_months)},
+        {"phases", CONDITIONS_PHASES_MAX, offsetof(dd_policy_spec, phases)},
+        {"hold_reviews", HOLD_REVIEWS_MAX, offsetof(dd_policy_spec, hold_reviews)},
+    };
+    char what[WHAT_BUF];
+    for (size_t k = 0; k < COUNT_OF(counts); k++) {
+        if ((m = config_setting_get_member(g, counts[k].key)) == NULL)
+            continue;
+        long long v = 0;
+        label(what, "policy.", counts[k].key);
+        if ((rc = get_integer(ld, m, what, 1, counts[k].max, &v)) != DD_OK)
+            return rc;
+        *(int *)(void *)((char *)pol + counts[k].offset) = (int)v;
+    }
+
+    /* Benchmarks: each optional, -1 (or absent) when not used, at least one in use. */
+    static const struct {
+        const char *key;
+        real_kind kind;
+        size_t offset;
+    } benchmarks[] = {
+        {"violence_max", REAL_COUNT, offsetof(dd_policy_spec, violence_max)},
+        {"host_ratio_min", REAL_COUNT, offsetof(dd_policy_spec, host_ratio_min)},
+        {"authority_min", REAL_SHARE, offsetof(dd_policy_spec, authority_min)},
+    };
+    int used = 0;
+    for (size_t k = 0; k < COUNT_OF(benchmarks); k++) {
+        double *field = (double *)(void *)((char *)pol + benchmarks[k].offset);
+        *field = -1.0;
+        if ((m = config_setting_get_member(g, benchmarks[k].key)) == NULL)
+            continue;
+        label(what, "policy.", benchmarks[k].key);
+        if ((rc = get_real_or_off(ld, m, what, benchmarks[k].kind, "no such benchmark", field)) !=
+            DD_OK)
+            return rc;
+        used += *field >= 0.0;
+    }
+    if (used == 0)
+        return fail_at(ld, g, DD_ECONFIG,
+                       "policy type \"conditions\" needs at least one benchmark: violence_max, "
+                       "host_ratio_min or authority_min");
+
+    if ((m = config_setting_get_member(g, "on_fail")) != NULL) {
+        const char *name = NULL;
+        if ((rc = get_string(ld, m, "policy.on_fail", &name)) != DD_OK)
+            return rc;
+        int f = dd_onfail_lookup(name);
+        if (f < 0) {
+            const names known = {name_of_onfail, NULL, DD_ONFAIL_COUNT, 1};
+            char h[HINT_BUF];
+            hint(name, &known, '"', NULL, h, sizeof h);
+            return fail_at(ld, m, DD_ECONFIG, "unknown policy.on_fail \"%s\"%s", name, h);
+        }
+        pol->on_fail = (dd_onfail)f;
+    }
+    return DD_OK;
+}
 
 static int load_policy(const loader *ld, const config_setting_t *root)
 {
@@ -1040,64 +1393,33 @@ static int load_policy(const loader *ld, const config_setting_t *root)
         return rc;
     if ((rc = set_loc(ld, g, &pol->loc)) != DD_OK)
         return rc;
+    const names known = {name_of_policy, NULL, DD_POLICY_COUNT, 1};
     const config_setting_t *type = config_setting_get_member(g, "type");
-    if (type == NULL)
-        return fail_at(ld, g, DD_ECONFIG, "policy has no 'type' (\"none\" or \"calendar\")");
+    if (type == NULL) {
+        char list[HINT_BUF];
+        name_list(&known, '"', list, sizeof list);
+        return fail_at(ld, g, DD_ECONFIG, "policy has no 'type' (%s)", list);
+    }
     const char *name = NULL;
     if ((rc = get_string(ld, type, "policy.type", &name)) != DD_OK)
         return rc;
     int kind = dd_policy_lookup(name);
     if (kind < 0) {
-        const names known = {name_of_policy, NULL, DD_POLICY_COUNT, 1};
         char h[HINT_BUF];
         hint(name, &known, '"', NULL, h, sizeof h);
         return fail_at(ld, type, DD_ECONFIG, "unknown policy type \"%s\"%s", name, h);
     }
     pol->kind = (dd_policy_kind)kind;
-
-    const config_setting_t *start = config_setting_get_member(g, "start");
-    const config_setting_t *months = config_setting_get_member(g, "months");
-    const config_setting_t *phases = config_setting_get_member(g, "phases");
-    if (pol->kind != DD_POLICY_CALENDAR) {
-        const config_setting_t *extra = start != NULL ? start : months != NULL ? months : phases;
-        if (extra != NULL)
-            return fail_at(ld, extra, DD_ECONFIG, "policy type \"%s\" takes no '%s'", name,
-                           config_setting_name(extra));
+    if ((rc = check_policy_type_keys(ld, g, pol->kind, name)) != DD_OK)
+        return rc;
+    switch (pol->kind) {
+    case DD_POLICY_CALENDAR:
+        return load_calendar(ld, g);
+    case DD_POLICY_CONDITIONS:
+        return load_conditions(ld, g);
+    default:
         return DD_OK;
     }
-
-    if (start == NULL)
-        return fail_at(ld, g, DD_ECONFIG,
-                       "policy type \"calendar\" needs 'start' (\"YYYY-MM\", first month of the "
-                       "drawdown)");
-    if (months == NULL)
-        return fail_at(ld, g, DD_ECONFIG,
-                       "policy type \"calendar\" needs 'months' (months from start until zero)");
-    if ((rc = get_month(ld, start, "policy.start", &pol->start_month)) != DD_OK)
-        return rc;
-    if (pol->start_month < in->start_month || pol->start_month >= in->start_month + in->months) {
-        char a[DD_MONTH_STR], b[DD_MONTH_STR], c[DD_MONTH_STR];
-        dd_month_format(pol->start_month, a);
-        dd_month_format(in->start_month, b);
-        dd_month_format(in->start_month + in->months - 1, c);
-        return fail_at(ld, start, DD_ERANGE,
-                       "policy.start = %s is outside the simulated months %s to %s", a, b, c);
-    }
-    long long v = 0;
-    if ((rc = get_integer(ld, months, "policy.months", 1, MONTHS_MAX, &v)) != DD_OK)
-        return rc;
-    pol->duration_months = (int)v;
-    pol->phases = pol->duration_months;
-    if (phases != NULL) {
-        if ((rc = get_integer(ld, phases, "policy.phases", 1, MONTHS_MAX, &v)) != DD_OK)
-            return rc;
-        if (v > pol->duration_months)
-            return fail_at(ld, phases, DD_ERANGE,
-                           "policy.phases = %lld must be in [1, policy.months = %d]", v,
-                           pol->duration_months);
-        pol->phases = (int)v;
-    }
-    return DD_OK;
 }
 
 static int load_mechanisms(const loader *ld, const config_setting_t *root)
@@ -1470,6 +1792,16 @@ static void put_real_key(writer *w, const char *indent, const char *key, double 
     fputs(";\n", w->f);
 }
 
+/*
+ * A setting that is off when negative (a rule, a benchmark, a default
+ * magnitude): every negative value means the same, so all are written as
+ * the -1 that the loader accepts.
+ */
+static double or_off(double v)
+{
+    return v < 0.0 ? -1.0 : v;
+}
+
 /* Whether a region name can be written as a libconfig setting name. */
 static int usable_as_key(const char *name)
 {
@@ -1547,6 +1879,7 @@ static void put_partners(writer *w, const dd_input *in)
             w->bad = "a partner role is unknown";
         put_string(w, dd_role_name(pt->role));
         fputs(";\n", w->f);
+        put_real_key(w, "    ", "leave_below_consent", or_off(pt->leave_below_consent));
         put_schedule(w, "    ", "strength", &pt->strength);
         /* Every region is written, zeros included, so nothing is left to a default. */
         fputs(as_group ? "    regions = {\n" : "    regions = (\n", w->f);
@@ -1582,12 +1915,25 @@ static void put_events(writer *w, const dd_input *in)
     }
     fputs("events = (\n", w->f);
     for (size_t e = 0; e < in->n_events; e++) {
+        const dd_event *ev = &in->events[e];
         fputs("  { date = ", w->f);
-        put_month(w, in->events[e].month);
+        put_month(w, ev->month);
         fputs("; type = ", w->f);
-        if ((in->events[e].type < 0 || in->events[e].type >= DD_EVENT_COUNT) && w->bad == NULL)
+        if ((ev->type < 0 || ev->type >= DD_EVENT_COUNT) && w->bad == NULL)
             w->bad = "an event type is unknown";
-        put_string(w, dd_event_name(in->events[e].type));
+        put_string(w, dd_event_name(ev->type));
+        switch (event_magnitude_kind(ev->type)) {
+        case MAG_NONE:
+            break;
+        case MAG_SHARE:
+            fputs("; magnitude = ", w->f);
+            put_double(w, or_off(ev->magnitude));
+            break;
+        case MAG_TROOPS:
+            fputs("; magnitude = ", w->f);
+            put_double(w, ev->magnitude);
+            break;
+        }
         fprintf(w->f, "; }%s\n", e + 1 < in->n_events ? "," : "");
     }
     fputs(");\n\n", w->f);
@@ -1597,16 +1943,38 @@ static void put_policy(writer *w, const dd_input *in)
 {
     const dd_policy_spec *pol = &in->policy;
     const dd_policy_type *t = dd_policy_get(pol->kind);
-    fputs("policy = { type = ", w->f);
-    put_string(w, t != NULL ? t->name : "?");
     if (t == NULL && w->bad == NULL)
         w->bad = "the policy kind is unknown";
-    if (pol->kind == DD_POLICY_CALENDAR) {
-        fputs("; start = ", w->f);
-        put_month(w, pol->start_month);
-        fprintf(w->f, "; months = %d; phases = %d", pol->duration_months, pol->phases);
+    if (pol->kind != DD_POLICY_CONDITIONS) {
+        fputs("policy = { type = ", w->f);
+        put_string(w, t != NULL ? t->name : "?");
+        if (pol->kind == DD_POLICY_CALENDAR) {
+            fputs("; start = ", w->f);
+            put_month(w, pol->start_month);
+            fprintf(w->f, "; months = %d; phases = %d", pol->duration_months, pol->phases);
+        }
+        fputs("; };\n\n", w->f);
+        return;
     }
-    fputs("; };\n\n", w->f);
+    /* conditions: one setting a line, every benchmark written (-1 when not used). */
+    fputs("policy = {\n  type = ", w->f);
+    put_string(w, t->name);
+    fputs(";\n  start = ", w->f);
+    put_month(w, pol->start_month);
+    fprintf(w->f, ";\n  review_months = %d;\n  phases = %d;\n  hold_reviews = %d;\n",
+            pol->review_months, pol->phases, pol->hold_reviews);
+    put_real_key(w, "  ", "violence_max", or_off(pol->violence_max));
+    put_real_key(w, "  ", "host_ratio_min", or_off(pol->host_ratio_min));
+    put_real_key(w, "  ", "authority_min", or_off(pol->authority_min));
+    /* The loader refuses a conditions policy without a benchmark: so must the writer. */
+    if (!(pol->violence_max >= 0.0 || pol->host_ratio_min >= 0.0 || pol->authority_min >= 0.0) &&
+        w->bad == NULL)
+        w->bad = "the conditions policy has no benchmark";
+    if ((pol->on_fail < 0 || pol->on_fail >= DD_ONFAIL_COUNT) && w->bad == NULL)
+        w->bad = "policy.on_fail is unknown";
+    fputs("  on_fail = ", w->f);
+    put_string(w, dd_onfail_name(pol->on_fail));
+    fputs(";\n};\n\n", w->f);
 }
 
 int dd_scenario_write(FILE *f, const dd_input *in, dd_error *err)
@@ -1638,7 +2006,14 @@ int dd_scenario_write(FILE *f, const dd_input *in, dd_error *err)
     fputs("mission = {\n", f);
     put_schedule(&w, "  ", "troops", &in->troops);
     put_schedule(&w, "  ", "police", &in->police);
-    fputs("};\n\n", f);
+    if ((in->allocation < 0 || in->allocation >= DD_ALLOC_COUNT) && w.bad == NULL)
+        w.bad = "mission.allocation is unknown";
+    fputs("  allocation = ", f);
+    put_string(&w, dd_allocation_name(in->allocation));
+    fputs(";\n  allocation_start = ", f);
+    put_month(&w, in->allocation_start_month < in->start_month ? in->start_month
+                                                                 : in->allocation_start_month);
+    fputs(";\n};\n\n", f);
     put_partners(&w, in);
     put_events(&w, in);
     put_policy(&w, in);
@@ -1733,6 +2108,71 @@ static void describe_schedule(FILE *f, const char *title, const dd_schedule *s)
     fputc('\n', f);
 }
 
+/* What an event does, by its magnitude (nothing for events without one). */
+static void describe_magnitude(FILE *f, const dd_input *in, const dd_event *ev)
+{
+    switch (event_magnitude_kind(ev->type)) {
+    case MAG_NONE:
+        break;
+    case MAG_SHARE: {
+        const event_size *es = &event_sizes[ev->type];
+        if (ev->magnitude >= 0.0) {
+            fprintf(f, ": %s falls by %g", es->falls, ev->magnitude);
+            break;
+        }
+        const dd_param_info *info = dd_params_lookup(es->param);
+        if (info != NULL)
+            fprintf(f, ": %s falls by %g (params.%s)", es->falls, dd_params_get(&in->params, info),
+                    es->param);
+        else
+            fprintf(f, ": %s falls by the default", es->falls);
+        break;
+    }
+    case MAG_TROOPS:
+        fprintf(f, ": %g troops leave for good", ev->magnitude);
+        break;
+    }
+}
+
+static void describe_policy(FILE *f, const dd_input *in)
+{
+    const dd_policy_spec *pol = &in->policy;
+    char a[DD_MONTH_STR];
+    if (pol->kind == DD_POLICY_CALENDAR) {
+        dd_month_format(pol->start_month, a);
+        fprintf(f, "policy          calendar: from %s down to zero over %d months in %d phases\n",
+                a, pol->duration_months, pol->phases);
+        return;
+    }
+    if (pol->kind != DD_POLICY_CONDITIONS) {
+        const dd_policy_type *t = dd_policy_get(pol->kind);
+        fprintf(f, "policy          %s\n", t != NULL ? t->name : "?");
+        return;
+    }
+    dd_month_format(pol->start_month, a);
+    fprintf(f,
+            "policy          conditions: a review every %d months from %s; one of %d phases "
+            "down\n"
+            "                after %d passed review%s in a row; on a failed review: %s\n",
+            pol->review_months, a, pol->phases, pol->hold_reviews,
+            pol->hold_reviews == 1 ? "" : "s", dd_onfail_name(pol->on_fail));
+    /* One benchmark a line, under a title. */
+    char lines[3][LABEL_BUF];
+    int n = 0;
+    if (pol->violence_max >= 0.0)
+        snprintf(lines[n++], LABEL_BUF, "deaths per month since the last review at most %g",
+                 pol->violence_max);
+    if (pol->host_ratio_min >= 0.0)
+        snprintf(lines[n++], LABEL_BUF, "effective host forces per fighter at least %g",
+                 pol->host_ratio_min);
+    if (pol->authority_min >= 0.0)
+        snprintf(lines[n++], LABEL_BUF, "state authority at least %g", pol->authority_min);
+    if (n == 0)
+        fputs("  benchmarks    none\n", f);
+    for (int k = 0; k < n; k++)
+        fprintf(f, "%-16s%s\n", k == 0 ? "  benchmarks" : "", lines[k]);
+}
+
 int dd_scenario_describe(FILE *f, const dd_input *in, dd_error *err)
 {
     char a[DD_MONTH_STR], b[DD_MONTH_STR];
@@ -1771,6 +2211,17 @@ int dd_scenario_describe(FILE *f, const dd_input *in, dd_error *err)
     fputc('\n', f);
     describe_schedule(f, "mission troops", &in->troops);
     describe_schedule(f, "mission police", &in->police);
+    if (in->allocation == DD_ALLOC_THREAT)
+    {
+        char from[DD_MONTH_STR];
+        dd_month_format(in->allocation_start_month, from);
+        fprintf(f, "troop spread    threat from %s: a share %g by fighters "
+                   "(allocation_threat_weight), the rest by troop_share\n",
+                from, in->params.allocation_threat_weight);
+    }
+    else
+        fprintf(f, "troop spread    %s: each region's troop_share\n",
+                dd_allocation_name(in->allocation));
 
     if (in->n_partners > 0)
         fprintf(f, "\npartners (%zu)\n", in->n_partners);
@@ -1789,27 +2240,23 @@ int dd_scenario_describe(FILE *f, const dd_input *in, dd_error *err)
             first = 0;
         }
         fputc('\n', f);
+        if (pt->leave_below_consent >= 0.0)
+            fprintf(f, "    rule        leaves for good when consent falls below %g\n",
+                    pt->leave_below_consent);
     }
 
     fputc('\n', f);
-    fputs("events          ", f);
     if (in->n_events == 0)
-        fputs("none", f);
+        fputs("events          none\n", f);
     for (size_t e = 0; e < in->n_events; e++) {
-        dd_month_format(in->events[e].month, a);
-        fprintf(f, "%s%s %s", e > 0 ? ", " : "", a, dd_event_name(in->events[e].type));
+        const dd_event *ev = &in->events[e];
+        dd_month_format(ev->month, a);
+        fprintf(f, "%-16s%s %s", e == 0 ? "events" : "", a, dd_event_name(ev->type));
+        describe_magnitude(f, in, ev);
+        fputc('\n', f);
     }
-    fputc('\n', f);
 
-    const dd_policy_spec *pol = &in->policy;
-    if (pol->kind == DD_POLICY_CALENDAR) {
-        dd_month_format(pol->start_month, a);
-        fprintf(f, "policy          calendar: from %s down to zero over %d months in %d phases\n",
-                a, pol->duration_months, pol->phases);
-    } else {
-        const dd_policy_type *t = dd_policy_get(pol->kind);
-        fprintf(f, "policy          %s\n", t != NULL ? t->name : "?");
-    }
+    describe_policy(f, in);
 
     fputs("mechanisms off  ", f);
     int any = 0;

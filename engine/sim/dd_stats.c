@@ -454,48 +454,205 @@ const dd_acc *dd_grid_cell(const dd_grid *g, int month, size_t place, size_t met
     return &g->acc[(size_t)month * g->cells_per_month + (size_t)c];
 }
 
+/* Slots of a month row merged together by one thread (see dd_grid_add_block). */
+#define MERGE_CHUNK 256
+
 /*
- * Each cell is owned by one thread for the whole block and takes the block's
- * replications in order, so its sums see the same values in the same order
- * whatever the thread count or the block size. One cell at a time (rather
- * than one replication at a time) keeps that cell's histogram hot in cache;
- * neighbouring cells then reuse the same cache lines of the block. A failure
- * stops that cell and is OR-reduced after the loop (a parallel region cannot
- * return early). After DD_ENOMEM cells hold different numbers of values: the
- * grid is then only good for dd_grid_free.
+ * Count `count` values of bin k in a's histogram, growing the window if
+ * needed: the histogram part of dd_acc_add for a run of values that share a
+ * bin.
+ */
+static inline int hist_add(dd_acc *a, int32_t k, uint32_t count)
+{
+    int64_t off = (int64_t)k - (int64_t)a->lo;
+    if ((uint64_t)off >= (uint64_t)a->len) {
+        int rc = grow_window(a, k);
+        if (rc != 0)
+            return rc;
+        off = (int64_t)k - (int64_t)a->lo;
+    }
+    a->bins[off] += count;
+    return 0;
+}
+
+/*
+ * Count n values, `stride` doubles apart, in a's histogram, in order, as
+ * dd_acc_add would: the window grows exactly as it would value by value (it
+ * depends only on the order of the bins seen), and counts are integers.
+ */
+static int hist_add_column(dd_acc *a, const double *v, size_t n, size_t stride)
+{
+    const dd_binning binning = (dd_binning)a->binning;
+    for (size_t r = 0; r < n; r++, v += stride) {
+        double x = *v;
+        assert(isfinite(x));
+        assert(binning != DD_BIN_COUNT || x >= 0.0);
+        assert(binning != DD_BIN_SHARE || fabs(x) < 2e5);
+        int32_t k = bin_index(binning, x);
+        int64_t off = (int64_t)k - (int64_t)a->lo;
+        if ((uint64_t)off >= (uint64_t)a->len) {
+            int rc = grow_window(a, k);
+            if (rc != 0)
+                return rc;
+            off = (int64_t)k - (int64_t)a->lo;
+        }
+        a->bins[off]++;
+    }
+    return 0;
+}
+
+#ifndef NDEBUG
+/* For assertions: all n values, `stride` apart, equal x (so none is NaN). */
+static int column_is(const double *v, size_t n, size_t stride, double x)
+{
+    for (size_t r = 0; r < n; r++, v += stride)
+        if (!(*v == x))
+            return 0;
+    return 1;
+}
+#endif
+
+/*
+ * Merge replications [0, n_reps) of a block into the cells of one chunk of
+ * one month row: slots [s0, s0 + n) of month `month`.
+ *
+ * Pass 1, replication by replication: the chunk's moments live in local
+ * arrays, and each replication updates all of them in one loop over
+ * consecutive doubles of the block, which the compiler turns into vector
+ * instructions. Every lane is one cell, so each cell still adds its values
+ * one at a time in replication order, with the same operations as
+ * dd_acc_add (d = x - shift; sum += d; sumsq += d * d; min and max by strict
+ * comparison), hence the same bits. Slots that are not cells (regional
+ * slots of national-only metrics) are computed and dropped.
+ * Pass 2, cell by cell: the histograms, over the chunk's values that pass 1
+ * has just brought into cache, one histogram hot at a time. A cell whose
+ * minimum still equals its maximum has had one value all along (a third of
+ * the cells: troops, police, partners, consent, cost...); its block is
+ * counted at once. Counting value by value costs a few nanoseconds, most of
+ * it waiting for the histogram's memory (shares have windows of thousands
+ * of bins), and is most of the merge's cost.
+ * Returns 0 or DD_ENOMEM (a histogram could not grow).
+ */
+static int merge_chunk(dd_grid *g, const double *block, size_t n_reps, size_t month, size_t s0,
+                       size_t n)
+{
+    double shift[MERGE_CHUNK], sum[MERGE_CHUNK], sumsq[MERGE_CHUNK], lo[MERGE_CHUNK],
+        hi[MERGE_CHUNK];
+    dd_acc *cell[MERGE_CHUNK];
+    size_t cell_slot[MERGE_CHUNK];
+    size_t n_cells = 0;
+    const size_t rep_stride = dd_grid_rep_stride(g);
+    const double *base = block + month * g->month_stride + s0;
+
+    for (size_t j = 0; j < n; j++) {
+        long c = g->cell_of[s0 + j];
+        dd_acc *a = c >= 0 ? &g->acc[month * g->cells_per_month + (size_t)c] : NULL;
+        if (a != NULL && a->n > 0) {
+            shift[j] = a->shift;
+            sum[j] = a->sum;
+            sumsq[j] = a->sumsq;
+            lo[j] = a->min;
+            hi[j] = a->max;
+        } else {
+            /* First values: shift, min and max start at the first replication's value,
+               and its own d = x - x is +0, as in dd_acc_add. */
+            shift[j] = lo[j] = hi[j] = base[j];
+            sum[j] = sumsq[j] = 0.0;
+        }
+        if (a != NULL) {
+            cell[n_cells] = a;
+            cell_slot[n_cells] = j;
+            n_cells++;
+        }
+    }
+
+    const double *x = base;
+    for (size_t r = 0; r < n_reps; r++, x += rep_stride) {
+        for (size_t j = 0; j < n; j++) {
+            double v = x[j];
+            double d = v - shift[j];
+            sum[j] += d;
+            sumsq[j] += d * d;
+            lo[j] = v < lo[j] ? v : lo[j];
+            hi[j] = v > hi[j] ? v : hi[j];
+        }
+    }
+
+    for (size_t i = 0; i < n_cells; i++) {
+        size_t j = cell_slot[i];
+        int rc;
+        if (lo[j] == hi[j]) {
+            /* Every value so far is the same (possibly -0 and +0, which share a bin):
+               so is every value of this block; count them at once. */
+            assert(column_is(base + j, n_reps, rep_stride, lo[j]));
+            assert(n_reps <= UINT32_MAX);
+            rc = hist_add(cell[i], bin_index((dd_binning)cell[i]->binning, lo[j]), (uint32_t)n_reps);
+        } else {
+            rc = hist_add_column(cell[i], base + j, n_reps, rep_stride);
+        }
+        if (rc != 0)
+            return rc;
+    }
+
+    for (size_t i = 0; i < n_cells; i++) {
+        dd_acc *a = cell[i];
+        size_t j = cell_slot[i];
+        a->shift = shift[j];
+        a->sum = sum[j];
+        a->sumsq = sumsq[j];
+        a->min = lo[j];
+        a->max = hi[j];
+        a->n += (long)n_reps;
+    }
+    return 0;
+}
+
+/*
+ * Work is split into units of at most MERGE_CHUNK consecutive slots of one
+ * month row; each unit is merged by one thread for the whole block (any
+ * thread, any order: units share no cell), and inside a unit every cell takes
+ * the block's replications in order. So each cell's sums see the same values
+ * in the same order whatever the thread count or the block size.
+ */
+size_t dd_grid_units(const dd_grid *g)
+{
+    return (size_t)g->months * ((g->month_stride + MERGE_CHUNK - 1) / MERGE_CHUNK);
+}
+
+int dd_grid_add_unit(dd_grid *g, const double *block, size_t n_reps, size_t unit)
+{
+    if (n_reps == 0)
+        return 0;
+    const size_t per_row = (g->month_stride + MERGE_CHUNK - 1) / MERGE_CHUNK;
+    const size_t month = unit / per_row;
+    const size_t s0 = (unit % per_row) * MERGE_CHUNK;
+    const size_t n = g->month_stride - s0 < MERGE_CHUNK ? g->month_stride - s0 : MERGE_CHUNK;
+    assert(month < (size_t)g->months);
+    return merge_chunk(g, block, n_reps, month, s0, n);
+}
+
+/*
+ * A failure stops that unit and is OR-reduced after the loop (a parallel
+ * region cannot return early). After DD_ENOMEM cells hold different numbers
+ * of values: the grid is then only good for dd_grid_free.
  */
 int dd_grid_add_block(dd_grid *g, const double *block, size_t n_reps, int threads)
 {
     if (threads < 1)
         threads = 1;
-    const size_t rep_stride = dd_grid_rep_stride(g);
-    const size_t month_stride = g->month_stride;
-    const size_t per_month = g->cells_per_month;
-    const long n_cells = (long)g->n_cells;
-    const size_t *const cell_offset = g->cell_offset;
-    dd_acc *const acc = g->acc;
+    const long n_units = (long)dd_grid_units(g);
     int failed = 0;
 
 #ifdef _OPENMP
     /* clang-format off */
-#pragma omp parallel for default(none) schedule(static) num_threads(threads) \
-    shared(acc, block, cell_offset) \
-    firstprivate(n_reps, rep_stride, month_stride, per_month, n_cells) reduction(| : failed)
+#pragma omp parallel for default(none) schedule(dynamic, 4) num_threads(threads) \
+    shared(g, block) firstprivate(n_reps, n_units) reduction(| : failed)
     /* clang-format on */
 #else
     (void)threads;
 #endif
-    for (long c = 0; c < n_cells; c++) {
-        size_t month = (size_t)c / per_month;
-        size_t off = month * month_stride + cell_offset[(size_t)c % per_month];
-        dd_acc *a = &acc[c];
-        const double *v = block + off;
-        for (size_t r = 0; r < n_reps; r++, v += rep_stride) {
-            if (dd_acc_add(a, *v) != 0) {
-                failed = 1;
-                break;
-            }
-        }
-    }
+    for (long u = 0; u < n_units; u++)
+        if (dd_grid_add_unit(g, block, n_reps, (size_t)u) != 0)
+            failed = 1;
     return failed ? DD_ENOMEM : 0;
 }

@@ -114,6 +114,20 @@ void dd_grid_free(dd_grid *g);
  */
 int dd_grid_add_block(dd_grid *g, const double *block, size_t n_reps, int threads);
 
+/*
+ * The same merge in pieces, for a caller that schedules the work itself (the
+ * runner overlaps it with running the next block). A block's merge is split
+ * into dd_grid_units(g) units that share no cell; dd_grid_add_unit merges
+ * unit `unit` (0 <= unit < dd_grid_units(g)) of a block of n_reps
+ * replications laid out as for dd_grid_add_block. Calls for distinct units
+ * of the same block may run concurrently on different threads, in any
+ * order; the block is merged once every unit has been added exactly once,
+ * and the result is then the same as dd_grid_add_block's. Returns 0 or
+ * DD_ENOMEM (then, as above, the grid is only good for dd_grid_free).
+ */
+size_t dd_grid_units(const dd_grid *g);
+int dd_grid_add_unit(dd_grid *g, const double *block, size_t n_reps, size_t unit);
+
 /* Accumulator of a cell; NULL for a regional slot of a national-only metric. */
 const dd_acc *dd_grid_cell(const dd_grid *g, int month, size_t place, size_t metric);
 

@@ -1,0 +1,336 @@
+/*
+ * drawdown-calibrate: compare the historical scenario with the observed
+ * series (bands T1-T7), and fit chosen parameters to them.
+ *
+ *   drawdown-calibrate check SCENARIO [--reps N] [--seed S] [--observed DIR]
+ *                            [--markdown] [--require T1,T3,...] [--data FILE]
+ *   drawdown-calibrate fit SCENARIO --param NAME [--param NAME...] [--reps N]
+ *                          [--iters K] [--observed DIR] [--anchor FILE]
+ *
+ * With --anchor (analysis/calibration/anchor.cfg), `check` also reports and
+ * `fit` also matches the published troop effect on a synthetic country.
+ *
+ * `fit` minimises the weighted sum of squared log ratios of simulated to
+ * observed values (dd_calib.c) with GSL's Nelder-Mead simplex, over the
+ * logarithms of the named parameters, kept inside their documented ranges.
+ * It uses common random numbers (the same seed for every evaluation), so the
+ * objective is a smooth function of the parameters. It prints the best
+ * values; putting them into engine/core/dd_params.h is a human decision.
+ */
+#define _POSIX_C_SOURCE 200809L
+
+#include <getopt.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <gsl/gsl_errno.h>
+#include <gsl/gsl_multimin.h>
+
+#include "dd_calib.h"
+#include "dd_metrics.h"
+#include "dd_model.h"
+#include "dd_runner.h"
+#include "dd_scenario.h"
+
+#define MAX_PARAMS 16
+
+typedef struct fit_ctx {
+    dd_input *in;
+    dd_input *anchor;   /* synthetic country for the published troop effect, or NULL */
+    const dd_observed *obs;
+    const dd_param_info *param[MAX_PARAMS];
+    size_t n;
+    long reps;
+    uint64_t seed;
+    int evaluations;
+    double best_loss;
+} fit_ctx;
+
+/*
+ * Battle deaths per month (all deaths but civilians), years 9-10 of the anchor
+ * scenario, with `troops` mission troops; the parameters are the fit's.
+ */
+static double anchor_battle_deaths(dd_input *anchor, const dd_params *params, double troops)
+{
+    anchor->params = *params;
+    anchor->troops.points[0].value = troops;
+    dd_model *m = NULL;
+    dd_results *res = NULL;
+    dd_error err;
+    double sum = 0.0;
+    if (dd_model_alloc(&m, anchor, &err) == DD_OK) {
+        dd_run_opts o = {5, anchor->replications, 0, NULL, NULL, NULL};
+        if (dd_runner_run(m, &o, &res, &err) == DD_OK) {
+            for (int t = anchor->months - 24; t < anchor->months; t++) {
+                sum += dd_acc_mean(dd_grid_cell(res->grid, t, 1, DD_M_FATALITIES));
+                sum -= dd_acc_mean(dd_grid_cell(res->grid, t, 1, DD_M_CIVILIAN_FATALITIES));
+            }
+        }
+    }
+    dd_results_free(res);
+    dd_model_free(m);
+    return sum / 24.0;
+}
+
+/* The anchor's share of battle deaths left with 10,000 troops (published: 6/22). */
+static double anchor_ratio(dd_input *anchor, const dd_params *params)
+{
+    double none = anchor_battle_deaths(anchor, params, 0.0);
+    double many = anchor_battle_deaths(anchor, params, 10000.0);
+    return (many + 0.5) / (none + 0.5);
+}
+
+static int run_and_compare(dd_input *in, const dd_observed *obs, long reps, uint64_t seed,
+                           dd_calib_table *table, dd_error *err)
+{
+    dd_model *m = NULL;
+    dd_results *res = NULL;
+    int rc = dd_model_alloc(&m, in, err);
+    if (rc == DD_OK) {
+        dd_run_opts o = {seed, reps, 0, NULL, NULL, NULL};
+        rc = dd_runner_run(m, &o, &res, err);
+    }
+    if (rc == DD_OK)
+        rc = dd_calib_compare(obs, in, res, table, err);
+    dd_results_free(res);
+    dd_model_free(m);
+    return rc;
+}
+
+/* Map the simplex's unbounded coordinates into the parameters' ranges. */
+static void apply(fit_ctx *c, const gsl_vector *x)
+{
+    for (size_t i = 0; i < c->n; i++) {
+        const dd_param_info *pi = c->param[i];
+        double lo = pi->min > 0.0 ? pi->min : 1e-6, hi = pi->max;
+        double v = exp(gsl_vector_get(x, i));
+        *dd_params_field(&c->in->params, pi) = fmin(hi, fmax(lo, v));
+    }
+}
+
+static double objective(const gsl_vector *x, void *vctx)
+{
+    fit_ctx *c = vctx;
+    apply(c, x);
+    dd_calib_table t;
+    dd_error err;
+    if (run_and_compare(c->in, c->obs, c->reps, c->seed, &t, &err) != DD_OK)
+        return GSL_POSINF;
+    c->evaluations++;
+    if (c->anchor != NULL) {
+        double ratio = anchor_ratio(c->anchor, &c->in->params);
+        double d = log(ratio / (6.0 / 22.0));
+        t.loss += 5.0 * d * d;
+    }
+    if (t.loss < c->best_loss) {
+        c->best_loss = t.loss;
+        fprintf(stderr, "eval %d loss %.4f:", c->evaluations, t.loss);
+        for (size_t i = 0; i < c->n; i++)
+            fprintf(stderr, " %s=%.5g", c->param[i]->name, dd_params_get(&c->in->params, c->param[i]));
+        fputc('\n', stderr);
+    }
+    return t.loss;
+}
+
+static int usage(void)
+{
+    fprintf(stderr,
+            "usage: drawdown-calibrate check SCENARIO [--reps N] [--seed S] [--observed DIR]\n"
+            "                          [--markdown] [--require T1,T3,...] [--data FILE]\n"
+            "       drawdown-calibrate fit SCENARIO --param NAME [--param NAME...] [--reps N]\n"
+            "                          [--iters K] [--observed DIR]\n");
+    return 2;
+}
+
+int main(int argc, char **argv)
+{
+    gsl_set_error_handler_off();
+    if (argc < 3)
+        return usage();
+    const char *cmd = argv[1];
+    int fit = strcmp(cmd, "fit") == 0;
+    if (!fit && strcmp(cmd, "check") != 0)
+        return usage();
+    static const struct option opts[] = {
+        {"reps", required_argument, NULL, 'n'},     {"seed", required_argument, NULL, 's'},
+        {"observed", required_argument, NULL, 'o'}, {"markdown", no_argument, NULL, 'm'},
+        {"require", required_argument, NULL, 'r'},  {"param", required_argument, NULL, 'p'},
+        {"iters", required_argument, NULL, 'i'},    {"data", required_argument, NULL, 'd'},
+        {"anchor", required_argument, NULL, 'a'},
+        {NULL, 0, NULL, 0}};
+    long reps = 200, iters = 200;
+    uint64_t seed = 11;
+    int markdown = 0;
+    const char *observed = NULL, *require = NULL, *data = NULL, *anchor_path = NULL;
+    fit_ctx ctx;
+    memset(&ctx, 0, sizeof ctx);
+    int c;
+    optind = 2;
+    while ((c = getopt_long(argc, argv, "n:s:o:mr:p:i:d:a:", opts, NULL)) != -1) {
+        switch (c) {
+        case 'n':
+            reps = atol(optarg);
+            break;
+        case 's':
+            seed = strtoull(optarg, NULL, 10);
+            break;
+        case 'o':
+            observed = optarg;
+            break;
+        case 'm':
+            markdown = 1;
+            break;
+        case 'r':
+            require = optarg;
+            break;
+        case 'd':
+            data = optarg;
+            break;
+        case 'a':
+            anchor_path = optarg;
+            break;
+        case 'i':
+            iters = atol(optarg);
+            break;
+        case 'p':
+            if (ctx.n >= MAX_PARAMS || (ctx.param[ctx.n] = dd_params_lookup(optarg)) == NULL) {
+                fprintf(stderr, "drawdown-calibrate: unknown parameter '%s'\n", optarg);
+                return 2;
+            }
+            ctx.n++;
+            break;
+        default:
+            return usage();
+        }
+    }
+    if (optind != argc - 1 || reps < 1 || (fit && ctx.n == 0))
+        return usage();
+    const char *path = argv[optind];
+
+    dd_error err;
+    dd_error_clear(&err);
+    dd_input in;
+    int rc = dd_scenario_load(path, &in, &err);
+    char obs_dir[1024];
+    if (observed == NULL) {
+        /* The observed series sit beside the scenario: scenarios/mali/observed. */
+        snprintf(obs_dir, sizeof obs_dir, "%s", path);
+        char *slash = strrchr(obs_dir, '/');
+        if (slash != NULL)
+            snprintf(slash + 1, sizeof obs_dir - (size_t)(slash + 1 - obs_dir), "observed");
+        else
+            snprintf(obs_dir, sizeof obs_dir, "observed");
+        observed = obs_dir;
+    }
+    dd_observed *obs = NULL;
+    dd_input anchor;
+    dd_input_init(&anchor);
+    if (rc == DD_OK)
+        rc = dd_observed_load(&obs, observed, &err);
+    if (rc == DD_OK && anchor_path != NULL) {
+        rc = dd_scenario_load(anchor_path, &anchor, &err);
+        if (rc == DD_OK && anchor.troops.n != 1)
+            rc = dd_error_set(&err, DD_ECONFIG, anchor_path, 0, "the anchor needs one troops point");
+    }
+    if (rc != DD_OK) {
+        char line[2048];
+        dd_error_format(&err, line, sizeof line);
+        fprintf(stderr, "drawdown-calibrate: %s\n", line);
+        dd_input_free(&in);
+        dd_input_free(&anchor);
+        return dd_error_exit_status(rc);
+    }
+
+    if (fit) {
+        ctx.in = &in;
+        ctx.anchor = anchor_path != NULL ? &anchor : NULL;
+        ctx.obs = obs;
+        ctx.reps = reps;
+        ctx.seed = seed;
+        ctx.best_loss = INFINITY;
+        gsl_vector *x = gsl_vector_alloc(ctx.n), *step = gsl_vector_alloc(ctx.n);
+        for (size_t i = 0; i < ctx.n; i++) {
+            double v = dd_params_get(&in.params, ctx.param[i]);
+            gsl_vector_set(x, i, log(v > 0.0 ? v : 1e-3));
+            gsl_vector_set(step, i, 0.3);
+        }
+        gsl_multimin_function f = {objective, ctx.n, &ctx};
+        gsl_multimin_fminimizer *s =
+            gsl_multimin_fminimizer_alloc(gsl_multimin_fminimizer_nmsimplex2, ctx.n);
+        gsl_multimin_fminimizer_set(s, &f, x, step);
+        for (long k = 0; k < iters; k++) {
+            if (gsl_multimin_fminimizer_iterate(s) != GSL_SUCCESS)
+                break;
+            if (gsl_multimin_test_size(gsl_multimin_fminimizer_size(s), 1e-3) == GSL_SUCCESS)
+                break;
+        }
+        apply(&ctx, gsl_multimin_fminimizer_x(s));
+        printf("best (loss %.4f after %d runs):\n", gsl_multimin_fminimizer_minimum(s),
+               ctx.evaluations);
+        for (size_t i = 0; i < ctx.n; i++)
+            printf("  %s = %.5g;\n", ctx.param[i]->name, dd_params_get(&in.params, ctx.param[i]));
+        gsl_multimin_fminimizer_free(s);
+        gsl_vector_free(x);
+        gsl_vector_free(step);
+    }
+
+    dd_calib_table table;
+    rc = run_and_compare(&in, obs, reps, seed, &table, &err);
+    int status = 0;
+    if (rc != DD_OK) {
+        fprintf(stderr, "drawdown-calibrate: %s\n", err.msg);
+        status = dd_error_exit_status(rc);
+    } else {
+        if (markdown)
+            dd_calib_print_markdown(stdout, &table);
+        else
+            dd_calib_print_text(stdout, &table);
+        if (anchor_path != NULL) {
+            double ratio = anchor_ratio(&anchor, &in.params);
+            printf(markdown ? "\nAnchor: with 10,000 troops the synthetic country has %.0f%% of "
+                              "its battle deaths without them (published: 27%%).\n"
+                            : "anchor ratio %.3f (published 0.273)\n",
+                   markdown ? 100.0 * ratio : ratio);
+        }
+        if (data != NULL) {
+            FILE *f = fopen(data, "w");
+            if (f == NULL) {
+                fprintf(stderr, "drawdown-calibrate: cannot write %s\n", data);
+                status = 1;
+            } else {
+                dd_calib_print_fatalities_data(f, &table);
+                fclose(f);
+            }
+        }
+        if (require != NULL) {
+            for (int i = 0; i < table.n_bands; i++) {
+                const dd_calib_band *b = &table.band[i];
+                char key[8];
+                snprintf(key, sizeof key, "%s", b->target);
+                /* A band is required when its name appears as a comma-separated item. */
+                const char *p = require;
+                size_t len = strlen(key);
+                while ((p = strstr(p, key)) != NULL) {
+                    int starts = p == require || p[-1] == ',';
+                    int ends = p[len] == '\0' || p[len] == ',';
+                    if (starts && ends) {
+                        if (!b->pass) {
+                            fprintf(stderr, "drawdown-calibrate: band %s fails: %d of %d inside, "
+                                            "%d needed (%s)\n",
+                                    b->target, b->inside, b->rows, b->needed, b->rule);
+                            status = 1;
+                        }
+                        break;
+                    }
+                    p += len;
+                }
+            }
+        }
+    }
+    dd_observed_free(obs);
+    dd_input_free(&anchor);
+    dd_input_free(&in);
+    return status;
+}

@@ -1,0 +1,386 @@
+/*
+ * dd_calib: calibration bands T1-T7 (see dd_calib.h and engine/MODEL.md,
+ * "Calibration"). The observed values are read from the CSV files, never
+ * typed in here; only the band rules (which years, how wide, how many must
+ * hold) are written in this file, as the FACTS sheet states them.
+ */
+#include "dd_calib.h"
+
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "dd_metrics.h"
+#include "dd_month.h"
+
+#define FIRST_YEAR 2012
+#define N_YEARS 12 /* 2012..2023 */
+
+struct dd_observed {
+    double fatalities[N_YEARS];  /* ACLED, national */
+    double events[N_YEARS];
+    double centre[N_YEARS];      /* ACLED fatalities in Mopti + Segou */
+    double pk[N_YEARS];          /* UN DPO malicious-act deaths */
+    double pk_total;             /* 2013-07 .. 2023-12 */
+    double civilians[N_YEARS];   /* ACLED VAC 2017-2020, MINUSMA HRD 2021-2022 */
+    int idp_month[32];
+    double idp[32];
+    int n_idp;
+};
+
+static int open_csv(const char *folder, const char *name, FILE **f, char *path, size_t size,
+                    dd_error *err)
+{
+    snprintf(path, size, "%s/%s", folder, name);
+    *f = fopen(path, "r");
+    if (*f == NULL)
+        return dd_error_set(err, DD_ECONFIG, path, 0, "cannot read the observed series");
+    return DD_OK;
+}
+
+static int year_index(int year)
+{
+    return (year >= FIRST_YEAR && year < FIRST_YEAR + N_YEARS) ? year - FIRST_YEAR : -1;
+}
+
+/* Read "YYYY-MM" at the start of a field; -1 when it is not a month. */
+static int month_of(const char *field)
+{
+    char buf[DD_MONTH_STR];
+    if (strlen(field) < 7)
+        return -1;
+    memcpy(buf, field, 7);
+    buf[7] = '\0';
+    int m;
+    return dd_month_parse(buf, &m) == 0 ? m : -1;
+}
+
+int dd_observed_load(dd_observed **out, const char *folder, dd_error *err)
+{
+    *out = NULL;
+    dd_observed *o = calloc(1, sizeof *o);
+    if (o == NULL)
+        return dd_error_set(err, DD_ENOMEM, NULL, 0, "out of memory");
+    char path[1024], line[512];
+    FILE *f = NULL;
+    int rc, lineno;
+
+    /* month,region,events,fatalities */
+    if ((rc = open_csv(folder, "acled_mali_region_month.csv", &f, path, sizeof path, err)) != DD_OK)
+        goto fail;
+    lineno = 0;
+    while (fgets(line, sizeof line, f) != NULL) {
+        if (++lineno == 1)
+            continue;
+        char region[64];
+        double ev, fat;
+        int month = month_of(line);
+        if (month < 0 || sscanf(line + 8, "%63[^,],%lf,%lf", region, &ev, &fat) != 3) {
+            fclose(f);
+            rc = dd_error_set(err, DD_ECONFIG, path, lineno, "expected month,region,events,fatalities");
+            goto fail;
+        }
+        int y = year_index(month / 12);
+        if (y < 0)
+            continue;
+        o->events[y] += ev;
+        o->fatalities[y] += fat;
+        if (strcmp(region, "Mopti") == 0 || strcmp(region, "Segou") == 0)
+            o->centre[y] += fat;
+    }
+    fclose(f);
+
+    /* month,all_causes,malicious_act */
+    if ((rc = open_csv(folder, "minusma_fatalities_month.csv", &f, path, sizeof path, err)) != DD_OK)
+        goto fail;
+    lineno = 0;
+    while (fgets(line, sizeof line, f) != NULL) {
+        if (++lineno == 1)
+            continue;
+        double all, malicious;
+        int month = month_of(line);
+        if (month < 0 || sscanf(line + 8, "%lf,%lf", &all, &malicious) != 2) {
+            fclose(f);
+            rc = dd_error_set(err, DD_ECONFIG, path, lineno, "expected month,all_causes,malicious_act");
+            goto fail;
+        }
+        int y = year_index(month / 12);
+        if (y >= 0)
+            o->pk[y] += malicious;
+        o->pk_total += malicious;
+    }
+    fclose(f);
+
+    /* year,civilians_killed,source,definition */
+    if ((rc = open_csv(folder, "civilian_fatalities_mali_year.csv", &f, path, sizeof path, err)) != DD_OK)
+        goto fail;
+    lineno = 0;
+    while (fgets(line, sizeof line, f) != NULL) {
+        if (++lineno == 1)
+            continue;
+        int year;
+        double killed;
+        if (sscanf(line, "%d,%lf", &year, &killed) != 2 || year_index(year) < 0) {
+            fclose(f);
+            rc = dd_error_set(err, DD_ECONFIG, path, lineno, "expected year,civilians_killed,...");
+            goto fail;
+        }
+        o->civilians[year_index(year)] = killed;
+    }
+    fclose(f);
+
+    /* date,idps,source */
+    if ((rc = open_csv(folder, "idp_mali.csv", &f, path, sizeof path, err)) != DD_OK)
+        goto fail;
+    lineno = 0;
+    while (fgets(line, sizeof line, f) != NULL) {
+        if (++lineno == 1)
+            continue;
+        double idps;
+        int month = month_of(line);
+        if (month < 0 || sscanf(line + 8, "%lf", &idps) != 1 || o->n_idp >= 32) {
+            fclose(f);
+            rc = dd_error_set(err, DD_ECONFIG, path, lineno, "expected date,idps,source");
+            goto fail;
+        }
+        o->idp_month[o->n_idp] = month;
+        o->idp[o->n_idp++] = idps;
+    }
+    fclose(f);
+    *out = o;
+    return DD_OK;
+fail:
+    free(o);
+    return rc;
+}
+
+void dd_observed_free(dd_observed *o)
+{
+    free(o);
+}
+
+/* Sum of the monthly means of a metric at a place over the months of [first, last]. */
+static double sim_sum(const dd_input *in, const dd_results *res, dd_metric metric, size_t place,
+                      int first, int last)
+{
+    double sum = 0.0;
+    for (int m = first; m <= last; m++) {
+        int t = m - in->start_month;
+        if (t < 0 || t >= in->months)
+            continue;
+        const dd_acc *a = dd_grid_cell(res->grid, t, place, (size_t)metric);
+        if (a != NULL)
+            sum += dd_acc_mean(a);
+    }
+    return sum;
+}
+
+static double year_sum(const dd_input *in, const dd_results *res, dd_metric metric, size_t place,
+                       int year)
+{
+    return sim_sum(in, res, metric, place, year * 12, year * 12 + 11);
+}
+
+static void add_row(dd_calib_table *t, const char *target, const char *label, double obs,
+                    double sim, double low, double high)
+{
+    if (t->n_rows >= DD_CALIB_MAX_ROWS)
+        return;
+    dd_calib_row *r = &t->row[t->n_rows++];
+    snprintf(r->target, sizeof r->target, "%s", target);
+    snprintf(r->label, sizeof r->label, "%s", label);
+    r->observed = obs;
+    r->simulated = sim;
+    r->low = low;
+    r->high = high;
+    r->inside = sim >= low && sim <= high;
+}
+
+static void close_band(dd_calib_table *t, const char *target, const char *rule, int needed)
+{
+    if (t->n_bands >= (int)(sizeof t->band / sizeof t->band[0]))
+        return;
+    dd_calib_band *b = &t->band[t->n_bands++];
+    snprintf(b->target, sizeof b->target, "%s", target);
+    b->rule = rule;
+    b->rows = b->inside = 0;
+    for (int i = 0; i < t->n_rows; i++) {
+        if (strcmp(t->row[i].target, target) != 0)
+            continue;
+        b->rows++;
+        b->inside += t->row[i].inside;
+    }
+    b->needed = needed < 0 ? b->rows : needed;
+    b->pass = b->inside >= b->needed;
+}
+
+static double sq_log(double sim, double obs)
+{
+    double d = log((sim + 1.0) / (obs + 1.0));
+    return d * d;
+}
+
+int dd_calib_compare(const dd_observed *obs, const dd_input *in, const dd_results *res,
+                     dd_calib_table *t, dd_error *err)
+{
+    memset(t, 0, sizeof *t);
+    const size_t ALL = in->n_regions;
+    long mopti = dd_input_region_index(in, "Mopti"), segou = dd_input_region_index(in, "Segou");
+    int first, last;
+    dd_month_parse("2013-07", &first);
+    dd_month_parse("2023-12", &last);
+    if (mopti < 0 || segou < 0)
+        return dd_error_set(err, DD_ERANGE, NULL, 0, "the scenario has no Mopti and Segou regions");
+    if (in->start_month > first || in->start_month + in->months - 1 < last)
+        return dd_error_set(err, DD_ERANGE, NULL, 0, "the scenario must cover 2013-07 to 2023-12");
+    char label[48];
+    double loss = 0.0;
+
+    /* T1: cumulative peacekeeper deaths from malicious acts, within 15%. */
+    double pk_all = sim_sum(in, res, DD_M_PK_FATALITIES, ALL, first, last);
+    add_row(t, "T1", "pk_fatalities 2013-07..2023-12", obs->pk_total, pk_all, 0.85 * obs->pk_total,
+            1.15 * obs->pk_total);
+    loss += 3.0 * sq_log(pk_all, obs->pk_total);
+    close_band(t, "T1", "within 15% of the total", -1);
+
+    /* T2: per year 2014-2022, within 50% or 6 deaths, whichever is wider; 7 of 9. */
+    for (int y = 2014; y <= 2022; y++) {
+        double o = obs->pk[year_index(y)], s = year_sum(in, res, DD_M_PK_FATALITIES, ALL, y);
+        double w = fmax(0.5 * o, 6.0);
+        snprintf(label, sizeof label, "pk_fatalities %d", y);
+        add_row(t, "T2", label, o, s, o - w, o + w);
+        loss += 0.5 * sq_log(s, o);
+    }
+    close_band(t, "T2", "each year within 50% or 6 deaths, in at least 7 of 9 years", 7);
+
+    /* T3: fatalities per year within 35% in 7 of 9 years; total 2014-2022 within 15%. */
+    double total_obs = 0.0, total_sim = 0.0;
+    for (int y = 2014; y <= 2022; y++) {
+        double o = obs->fatalities[year_index(y)], s = year_sum(in, res, DD_M_FATALITIES, ALL, y);
+        total_obs += o;
+        total_sim += s;
+        snprintf(label, sizeof label, "fatalities %d", y);
+        add_row(t, "T3", label, o, s, 0.65 * o, 1.35 * o);
+        loss += sq_log(s, o);
+    }
+    close_band(t, "T3", "each year within 35% in at least 7 of 9 years", 7);
+    add_row(t, "T3t", "fatalities 2014-2022", total_obs, total_sim, 0.85 * total_obs,
+            1.15 * total_obs);
+    loss += 3.0 * sq_log(total_sim, total_obs);
+    close_band(t, "T3t", "2014-2022 total within 15%", -1);
+
+    /* T4: events per year within 35% in 7 of 9 years. */
+    for (int y = 2014; y <= 2022; y++) {
+        double o = obs->events[year_index(y)], s = year_sum(in, res, DD_M_EVENTS, ALL, y);
+        snprintf(label, sizeof label, "events %d", y);
+        add_row(t, "T4", label, o, s, 0.65 * o, 1.35 * o);
+        loss += sq_log(s, o);
+    }
+    close_band(t, "T4", "each year within 35% in at least 7 of 9 years", 7);
+
+    /* T5: share of deaths in the centre: below 30% in 2014-2015, within 15 points after. */
+    for (int y = 2014; y <= 2022; y++) {
+        double o = obs->centre[year_index(y)] / fmax(obs->fatalities[year_index(y)], 1.0);
+        double s = (year_sum(in, res, DD_M_FATALITIES, (size_t)mopti, y) +
+                    year_sum(in, res, DD_M_FATALITIES, (size_t)segou, y)) /
+                   fmax(year_sum(in, res, DD_M_FATALITIES, ALL, y), 1e-9);
+        snprintf(label, sizeof label, "centre share %d", y);
+        if (y <= 2015)
+            add_row(t, "T5", label, o, s, 0.0, 0.30);
+        else
+            add_row(t, "T5", label, o, s, o - 0.15, o + 0.15);
+        loss += 10.0 * (s - o) * (s - o);
+    }
+    close_band(t, "T5", "below 30% in 2014-2015, within 15 points in 2016-2022", -1);
+
+    /* T6: civilians 2017-2020 within 40%; 2021-2022 at least 0.8 x the documented count. */
+    for (int y = 2017; y <= 2022; y++) {
+        double o = obs->civilians[year_index(y)];
+        double s = year_sum(in, res, DD_M_CIVILIAN_FATALITIES, ALL, y);
+        snprintf(label, sizeof label, "civilian_fatalities %d", y);
+        if (y <= 2020)
+            add_row(t, "T6", label, o, s, 0.6 * o, 1.4 * o);
+        else
+            add_row(t, "T6", label, o, s, 0.8 * o, INFINITY);
+        loss += y <= 2020 ? sq_log(s, o) : (s < o ? sq_log(s, o) : 0.0);
+    }
+    close_band(t, "T6", "2017-2020 within 40%; 2021-2022 at least 0.8 x documented", -1);
+
+    /* T7: displaced at the seven observation months, within 35%, 5 of 7. */
+    static const char *const t7_months[] = {"2013-10", "2014-12", "2015-11", "2019-12",
+                                            "2021-07", "2022-08", "2022-12"};
+    for (size_t k = 0; k < sizeof t7_months / sizeof t7_months[0]; k++) {
+        int month;
+        dd_month_parse(t7_months[k], &month);
+        double o = -1.0;
+        for (int i = 0; i < obs->n_idp; i++)
+            if (obs->idp_month[i] == month)
+                o = obs->idp[i];
+        if (o < 0.0)
+            return dd_error_set(err, DD_ERANGE, NULL, 0, "no IDP observation for %s", t7_months[k]);
+        double s = sim_sum(in, res, DD_M_DISPLACED, ALL, month, month);
+        snprintf(label, sizeof label, "displaced %s", t7_months[k]);
+        add_row(t, "T7", label, o, s, 0.65 * o, 1.35 * o);
+        loss += sq_log(s, o);
+    }
+    close_band(t, "T7", "within 35% at at least 5 of 7 observations", 5);
+    t->loss = loss;
+    return DD_OK;
+}
+
+static void fmt(char *buf, size_t size, double v)
+{
+    if (isinf(v))
+        snprintf(buf, size, "-");
+    else if (fabs(v) < 1.0)
+        snprintf(buf, size, "%.2f", v);
+    else
+        snprintf(buf, size, "%.0f", v);
+}
+
+void dd_calib_print_markdown(FILE *f, const dd_calib_table *t)
+{
+    char a[32], b[32], c[32], d[32];
+    fprintf(f, "| target | compared | observed | simulated | band | inside |\n");
+    fprintf(f, "|---|---|---|---|---|---|\n");
+    for (int i = 0; i < t->n_rows; i++) {
+        const dd_calib_row *r = &t->row[i];
+        fmt(a, sizeof a, r->observed);
+        fmt(b, sizeof b, r->simulated);
+        fmt(c, sizeof c, r->low);
+        fmt(d, sizeof d, r->high);
+        fprintf(f, "| %s | %s | %s | %s | %s to %s | %s |\n", r->target, r->label, a, b, c, d,
+                r->inside ? "yes" : "**no**");
+    }
+    fprintf(f, "\n| band | rule | inside | needed | holds |\n|---|---|---|---|---|\n");
+    for (int i = 0; i < t->n_bands; i++) {
+        const dd_calib_band *bd = &t->band[i];
+        fprintf(f, "| %s | %s | %d of %d | %d | %s |\n", bd->target, bd->rule, bd->inside, bd->rows,
+                bd->needed, bd->pass ? "yes" : "**no**");
+    }
+}
+
+void dd_calib_print_text(FILE *f, const dd_calib_table *t)
+{
+    char a[32], b[32];
+    for (int i = 0; i < t->n_rows; i++) {
+        const dd_calib_row *r = &t->row[i];
+        fmt(a, sizeof a, r->observed);
+        fmt(b, sizeof b, r->simulated);
+        fprintf(f, "%-4s %-32s obs %10s sim %10s %s\n", r->target, r->label, a, b,
+                r->inside ? "" : "OUT");
+    }
+    for (int i = 0; i < t->n_bands; i++)
+        fprintf(f, "band %-4s %d/%d (need %d) %s\n", t->band[i].target, t->band[i].inside,
+                t->band[i].rows, t->band[i].needed, t->band[i].pass ? "holds" : "FAILS");
+    fprintf(f, "loss %.4f\n", t->loss);
+}
+
+void dd_calib_print_fatalities_data(FILE *f, const dd_calib_table *t)
+{
+    fprintf(f, "# year observed_acled simulated_mean\n");
+    for (int i = 0; i < t->n_rows; i++)
+        if (strcmp(t->row[i].target, "T3") == 0)
+            fprintf(f, "%s %.0f %.1f\n", t->row[i].label + strlen("fatalities "),
+                    t->row[i].observed, t->row[i].simulated);
+}

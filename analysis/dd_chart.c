@@ -1,0 +1,1326 @@
+/*
+ * dd_chart: see dd_chart.h.
+ *
+ * Every script has the same shape: a comment saying what it draws and how
+ * to redraw it, the name of its data file, then one loop that draws the
+ * same plot twice, as SVG and as PNG (pngcairo where gnuplot has it, else
+ * the libgd png terminal). Text is drawn "noenhanced", so names with `_`
+ * are not turned into subscripts. Months are read as "%Y-%m" dates.
+ */
+#define _POSIX_C_SOURCE 200809L
+
+#include "dd_chart.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <math.h>
+#include <stdarg.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/types.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "dd_labels.h"
+#include "dd_month.h"
+#include "dd_table.h"
+
+/* Metrics drawn as fan charts, in this order, when monthly.csv has them. */
+static const char *const fan_metrics[] = {"armed_control",  "civilian_fatalities", "mission_troops",
+                                          "host_forces",    "state_authority",     "consent",
+                                          "legitimacy"};
+#define N_FAN (sizeof fan_metrics / sizeof fan_metrics[0])
+
+/* Scenario colours: the baseline is drawn dark grey, the others from this list. */
+static const char *const colours[] = {"#1f77b4", "#d62728", "#2ca02c", "#ff7f0e", "#9467bd",
+                                      "#8c564b", "#e377c2", "#17becf", "#bcbd22", "#7f7f7f"};
+#define BASELINE_COLOUR "#333333"
+#define FAN_COLOUR "#1f77b4"
+
+/* Legends go under the plot: inside, they would cover lines that run along the top. */
+#define KEY_BELOW                                                                                  \
+    "  set key outside below center horizontal reverse Left maxrows 3 box\n"                      \
+    "  set bmargin 8\n"
+
+static const char *colour_of(size_t i)
+{
+    return i == 0 ? BASELINE_COLOUR : colours[(i - 1) % (sizeof colours / sizeof colours[0])];
+}
+
+/* ------------------------------------------------------------------ set */
+
+void dd_chart_set_free(dd_chart_set *set)
+{
+    if (set == NULL)
+        return;
+    free(set->items);
+    memset(set, 0, sizeof *set);
+}
+
+static int set_add(dd_chart_set *set, const char *name, const char *title, const char *caption,
+                   dd_error *err)
+{
+    if (set->n == set->cap) {
+        size_t cap = set->cap ? set->cap * 2 : 16;
+        dd_chart *ni = realloc(set->items, cap * sizeof *ni);
+        if (ni == NULL)
+            return dd_error_set(err, DD_ENOMEM, NULL, 0, "out of memory");
+        set->items = ni;
+        set->cap = cap;
+    }
+    dd_chart *c = &set->items[set->n++];
+    snprintf(c->name, sizeof c->name, "%s", name);
+    snprintf(c->title, sizeof c->title, "%s", title);
+    /* A title may break lines on the chart; in captions and alt text it is one line. */
+    for (char *p = c->title; *p != '\0'; p++)
+        if (*p == '\n')
+            *p = ';';
+    snprintf(c->caption, sizeof c->caption, "%s", caption);
+    return 0;
+}
+
+/* ---------------------------------------------------------------- files */
+
+/* An open output file and what to call it in an error. */
+typedef struct out_file {
+    FILE *f;
+    char path[1400];
+} out_file;
+
+static int out_open(out_file *o, const char *dir, const char *stem, const char *ext, dd_error *err)
+{
+    snprintf(o->path, sizeof o->path, "%s/%s.%s", dir, stem, ext);
+    o->f = fopen(o->path, "w");
+    if (o->f == NULL)
+        return dd_error_set(err, DD_EIO, NULL, 0, "cannot create %s: %s", o->path, strerror(errno));
+    return 0;
+}
+
+/* Close, reporting any write that failed on the way. */
+static int out_close(out_file *o, int rc, dd_error *err)
+{
+    if (o->f == NULL)
+        return rc;
+    int bad = ferror(o->f);
+    int e = errno;
+    if (fclose(o->f) != 0 && !bad) {
+        bad = 1;
+        e = errno;
+    }
+    o->f = NULL;
+    if (rc == 0 && bad)
+        return dd_error_set(err, DD_EIO, NULL, 0, "cannot write %s: %s", o->path,
+                            e != 0 ? strerror(e) : "write error");
+    return rc;
+}
+
+/* Write a gnuplot double-quoted string literal. */
+static void gp_str(FILE *f, const char *s)
+{
+    fputc('"', f);
+    for (const char *p = s; *p != '\0'; p++) {
+        if (*p == '"' || *p == '\\')
+            fputc('\\', f);
+        if (*p == '\n')
+            fputs("\\n", f);
+        else
+            fputc(*p, f);
+    }
+    fputc('"', f);
+}
+
+/* Write "# text" with every line of the text commented. */
+static void comment(FILE *f, const char *s)
+{
+    fputs("# ", f);
+    for (const char *p = s; *p != '\0'; p++) {
+        fputc(*p, f);
+        if (*p == '\n')
+            fputs("# ", f);
+    }
+    fputc('\n', f);
+}
+
+/* fprintf into a fixed buffer (truncating). */
+static void fmt(char *buf, size_t size, const char *f, ...)
+#if defined(__GNUC__)
+    __attribute__((format(printf, 3, 4)))
+#endif
+    ;
+static void fmt(char *buf, size_t size, const char *f, ...)
+{
+    va_list ap;
+    va_start(ap, f);
+    vsnprintf(buf, size, f, ap);
+    va_end(ap);
+}
+
+/* The header of every script, up to the start of the drawing loop. */
+static void gp_begin_scaled(FILE *f, const char *stem, const char *title, const char *source,
+                            int width, int height, double scale);
+
+/* The header of a script drawn at its natural size. */
+static void gp_begin(FILE *f, const char *stem, const char *title, const char *source, int width,
+                     int height)
+{
+    gp_begin_scaled(f, stem, title, source, width, height, 1.0);
+}
+
+/*
+ * The header of every script, up to the start of the drawing loop. `scale`
+ * enlarges the fonts of a picture wider than the report shows it (about
+ * 1060 pixels), so its text is still legible once shrunk to fit.
+ */
+static void gp_begin_scaled(FILE *f, const char *stem, const char *title, const char *source,
+                            int width, int height, double scale)
+{
+    comment(f, title);
+    fprintf(f, "#\n# Written by drawdown from %s.\n", source);
+    fprintf(f, "# The numbers are in %s.dat. To redraw after editing (a title, a colour):\n", stem);
+    fprintf(f, "#     gnuplot %s.gp\n# in this folder; it writes %s.svg and %s.png.\n\n", stem,
+            stem, stem);
+    fprintf(f, "datafile = \"%s.dat\"\n", stem);
+    fprintf(f, "set datafile missing \"NA\"\n");
+    fprintf(f, "do for [fmt in \"svg png\"] {\n");
+    fprintf(f, "  reset\n");
+    fprintf(f, "  if (fmt eq \"svg\") {\n");
+    fprintf(f, "    set terminal svg size %d,%d dynamic noenhanced font \"DejaVu Sans,%.0f\" "
+               "background rgb \"white\"\n",
+            width, height, 13 * scale);
+    fprintf(f, "    set output \"%s.svg\"\n", stem);
+    fprintf(f, "  } else {\n");
+    fprintf(f, "    if (strstrt(GPVAL_TERMINALS, \"pngcairo\") > 0) {\n");
+    fprintf(f, "      set terminal pngcairo size %d,%d noenhanced font \"DejaVu Sans,%.0f\" "
+               "background rgb \"white\"\n",
+            width, height, 12 * scale);
+    fprintf(f, "    } else {\n");
+    fprintf(f, "      set terminal png size %d,%d noenhanced font \"DejaVu Sans,%.0f\" "
+               "background rgb \"white\" truecolor\n",
+            width, height, 11 * scale);
+    fprintf(f, "    }\n");
+    fprintf(f, "    set output \"%s.png\"\n", stem);
+    fprintf(f, "  }\n");
+    fprintf(f, "  set datafile missing \"NA\"\n");
+}
+
+static void gp_end(FILE *f)
+{
+    fprintf(f, "  unset output\n}\n");
+}
+
+/*
+ * Time axis over [first, last] (absolute months): a tick each January, or
+ * every second (third...) January so that about eight ticks fit. The step is
+ * a mean Gregorian year in seconds, which keeps every tick within a day of
+ * 1 January over any horizon of ours.
+ */
+static void gp_time_axis(FILE *f, int first, int last, const char *xlabel)
+{
+    char a[DD_MONTH_STR], b[DD_MONTH_STR], jan[DD_MONTH_STR];
+    dd_month_format(first, a);
+    dd_month_format(last, b);
+    int first_jan = first % 12 == 0 ? first : first + (12 - first % 12);
+    dd_month_format(first_jan, jan);
+    int years = (last - first) / 12 + 1;
+    int step = years <= 8 ? 1 : (years + 7) / 8;
+    fprintf(f, "  set xdata time\n  set timefmt \"%%Y-%%m\"\n  set format x \"%%Y\"\n");
+    fprintf(f, "  set xrange [\"%s\":\"%s\"]\n", a, b);
+    fprintf(f, "  set xtics \"%s\", %d\n  set mxtics %d\n", jan, step * 31556952, step > 1 ? step : 2);
+    fprintf(f, "  set xlabel ");
+    gp_str(f, xlabel);
+    fprintf(f, "\n");
+}
+
+static void month_str(int m, char out[DD_MONTH_STR])
+{
+    dd_month_format(m, out);
+}
+
+/* ------------------------------------------------------------- one run */
+
+static void metric_words(const char *metric, const char **title, const char **axis)
+{
+    const dd_metric_label *l = dd_labels_metric(metric);
+    *title = l != NULL ? l->title : metric;
+    *axis = l != NULL ? l->axis : metric;
+}
+
+/* The exit marker of one run: shading of the 5th-95th percentile months, a dashed median. */
+static void gp_exit_marks(FILE *f, const dd_run *run, int *obj, const char *colour)
+{
+    if (run->exit_p50 < 0)
+        return;
+    char a[DD_MONTH_STR], b[DD_MONTH_STR], m[DD_MONTH_STR];
+    month_str(run->exit_p05, a);
+    month_str(run->exit_p95, b);
+    month_str(run->exit_p50, m);
+    if (run->exit_p05 != run->exit_p95)
+        fprintf(f,
+                "  set object %d rect from \"%s\", graph 0 to \"%s\", graph 1 fc rgb \"%s\" "
+                "fs transparent solid 0.12 noborder behind\n",
+                ++*obj, a, b, colour);
+    fprintf(f,
+            "  set arrow %d from \"%s\", graph 0 to \"%s\", graph 1 nohead dt 2 lw 2 lc rgb "
+            "\"%s\"\n",
+            ++*obj, m, m, colour);
+}
+
+static int chart_fan(const char *dir, const dd_run *run, size_t metric, dd_chart_set *set,
+                     dd_error *err)
+{
+    const char *name = run->metric[metric];
+    const char *title_w, *axis;
+    metric_words(name, &title_w, &axis);
+    char stem[96], title[256], caption[768], source[256];
+    fmt(stem, sizeof stem, "fan_%s", name);
+    fmt(title, sizeof title, "%s, whole country: %s\nmedian, 50%% and 90%% of replications",
+        title_w, run->name);
+    fmt(source, sizeof source, "monthly.csv of %s (region ALL, metric %s)", run->dir, name);
+
+    out_file d = {NULL, ""};
+    int rc = out_open(&d, dir, stem, "dat", err);
+    if (rc != 0)
+        return rc;
+    comment(d.f, title);
+    fprintf(d.f, "# from %s\n# month p05 p25 p50 p75 p95 mean\n", source);
+    size_t all = dd_run_all(run);
+    for (int t = 0; t < run->months; t++) {
+        const double *c = dd_run_cell(run, t, all, metric);
+        char m[DD_MONTH_STR];
+        month_str(run->start_month + t, m);
+        fprintf(d.f, "%s %.10g %.10g %.10g %.10g %.10g %.10g\n", m, c[DD_MS_P05], c[DD_MS_P25],
+                c[DD_MS_P50], c[DD_MS_P75], c[DD_MS_P95], c[DD_MS_MEAN]);
+    }
+    rc = out_close(&d, rc, err);
+    if (rc != 0)
+        return rc;
+
+    out_file g = {NULL, ""};
+    if ((rc = out_open(&g, dir, stem, "gp", err)) != 0)
+        return rc;
+    FILE *f = g.f;
+    gp_begin(f, stem, title, source, 960, 540);
+    fprintf(f, "  set title ");
+    gp_str(f, title);
+    fprintf(f, "\n");
+    gp_time_axis(f, run->start_month, run->start_month + run->months - 1, "Month (ticks mark years)");
+    fprintf(f, "  set ylabel ");
+    gp_str(f, axis);
+    fprintf(f, "\n  set yrange [0:*]\n  set grid\n%s", KEY_BELOW);
+    int obj = 0;
+    gp_exit_marks(f, run, &obj, "#555555");
+    fprintf(f, "  plot datafile using 1:2:6 with filledcurves lc rgb \"%s\" fs transparent solid "
+               "0.18 title \"90%% of replications (5th to 95th percentile)\", \\\n",
+            FAN_COLOUR);
+    fprintf(f, "       datafile using 1:3:5 with filledcurves lc rgb \"%s\" fs transparent solid "
+               "0.35 title \"50%% of replications (25th to 75th percentile)\", \\\n",
+            FAN_COLOUR);
+    fprintf(f, "       datafile using 1:4 with lines lw 2.5 lc rgb \"%s\" title \"median\"",
+            FAN_COLOUR);
+    char exit_note[160] = "";
+    if (run->exit_p50 >= 0) {
+        char m[DD_MONTH_STR];
+        month_str(run->exit_p50, m);
+        fprintf(f, ", \\\n       NaN with lines dt 2 lw 2 lc rgb \"#555555\" title \"exit, median "
+                   "month (%s)\"",
+                m);
+        if (run->exit_p05 != run->exit_p95)
+            fprintf(f, ", \\\n       NaN with boxes fs transparent solid 0.12 lc rgb \"#555555\" "
+                       "title \"exit, 5th to 95th percentile month\"");
+        fmt(exit_note, sizeof exit_note,
+            " The dashed line marks the median exit month (%s)%s.", m,
+            run->exit_p05 != run->exit_p95 ? ", the grey band the months of 90% of exits" : "");
+    } else {
+        fmt(exit_note, sizeof exit_note, " The mission did not leave in any replication.");
+    }
+    fprintf(f, "\n");
+    gp_end(f);
+    rc = out_close(&g, rc, err);
+    if (rc != 0)
+        return rc;
+    fmt(caption, sizeof caption,
+        "%s for the whole country, month by month. The line is the median of the %ld "
+        "replications; the dark band holds the middle half of them and the light band 90%%. A "
+        "wide band means the outcome depends on chance as much as on the scenario.%s",
+        title_w, run->replications, exit_note);
+    return set_add(set, stem, title, caption, err);
+}
+
+static int chart_regions(const char *dir, const dd_run *run, size_t metric, dd_chart_set *set,
+                         dd_error *err)
+{
+    const char *name = run->metric[metric];
+    const char *title_w, *axis;
+    metric_words(name, &title_w, &axis);
+    const dd_metric_label *lab = dd_labels_metric(name);
+    const char *unit = lab != NULL ? lab->unit : name;
+    size_t nr = run->input.n_regions;
+    if (nr == 0)
+        return 0;
+    char stem[96], title[256], caption[768], source[256];
+    fmt(stem, sizeof stem, "regions_%s", name);
+    fmt(title, sizeof title, "%s by region: %s (%s)\nmedian and 90%% of replications", title_w,
+        run->name, unit);
+    fmt(source, sizeof source, "monthly.csv of %s (metric %s, each region)", run->dir, name);
+
+    out_file d = {NULL, ""};
+    int rc = out_open(&d, dir, stem, "dat", err);
+    if (rc != 0)
+        return rc;
+    comment(d.f, title);
+    fprintf(d.f, "# from %s\n# one block per region (gnuplot index 0, 1, ...)\n"
+                 "# month p05 p25 p50 p75 p95 mean\n",
+            source);
+    double ymax = 0.0;
+    for (size_t r = 0; r < nr; r++) {
+        fprintf(d.f, "%s# region %s\n", r > 0 ? "\n\n" : "", run->input.regions[r].name);
+        for (int t = 0; t < run->months; t++) {
+            const double *c = dd_run_cell(run, t, r, metric);
+            char m[DD_MONTH_STR];
+            month_str(run->start_month + t, m);
+            if (c == NULL) {
+                fprintf(d.f, "%s NA NA NA NA NA NA\n", m);
+                continue;
+            }
+            if (isfinite(c[DD_MS_P95]) && c[DD_MS_P95] > ymax)
+                ymax = c[DD_MS_P95];
+            fprintf(d.f, "%s %.10g %.10g %.10g %.10g %.10g %.10g\n", m, c[DD_MS_P05], c[DD_MS_P25],
+                    c[DD_MS_P50], c[DD_MS_P75], c[DD_MS_P95], c[DD_MS_MEAN]);
+        }
+    }
+    rc = out_close(&d, rc, err);
+    if (rc != 0)
+        return rc;
+    if (!(ymax > 0.0))
+        ymax = 1.0;
+
+    size_t cols = (size_t)ceil(sqrt((double)nr));
+    size_t rows = (nr + cols - 1) / cols;
+    out_file g = {NULL, ""};
+    if ((rc = out_open(&g, dir, stem, "gp", err)) != 0)
+        return rc;
+    FILE *f = g.f;
+    gp_begin(f, stem, title, source, (int)(cols * 380 + 40), (int)(rows * 300 + 60));
+    fprintf(f, "  set multiplot layout %zu,%zu title ", rows, cols);
+    gp_str(f, title);
+    fprintf(f, "\n");
+    gp_time_axis(f, run->start_month, run->start_month + run->months - 1, "Year");
+    fprintf(f, "  set ylabel ");
+    gp_str(f, unit);
+    fprintf(f, " font \",10\"\n  set xlabel font \",10\"\n  set tics font \",10\"\n");
+    fprintf(f, "  set format x \"'%%y\"\n  set yrange [0:%.6g]\n  set grid\n", ymax * 1.05);
+    int obj = 0;
+    gp_exit_marks(f, run, &obj, "#555555");
+    for (size_t r = 0; r < nr; r++) {
+        fprintf(f, "  set title ");
+        gp_str(f, run->input.regions[r].name);
+        fprintf(f, "\n");
+        if (r == 0)
+            fprintf(f, "  set key top left reverse Left font \",9\" opaque\n");
+        else
+            fprintf(f, "  set key off\n");
+        fprintf(f, "  plot datafile index %zu using 1:2:6 with filledcurves lc rgb \"%s\" fs "
+                   "transparent solid 0.22 title \"90%% of replications\", \\\n",
+                r, FAN_COLOUR);
+        fprintf(f, "       datafile index %zu using 1:4 with lines lw 2 lc rgb \"%s\" title "
+                   "\"median\"%s\n",
+                r, FAN_COLOUR,
+                run->exit_p50 >= 0 ? ", NaN with lines dt 2 lw 2 lc rgb \"#555555\" title "
+                                     "\"exit (median month)\""
+                                   : "");
+    }
+    fprintf(f, "  unset multiplot\n");
+    gp_end(f);
+    rc = out_close(&g, rc, err);
+    if (rc != 0)
+        return rc;
+    fmt(caption, sizeof caption,
+        "%s in each region, on one common scale so the panels can be compared: the line is the "
+        "median of the replications, the band holds 90%% of them%s. Years on the time axis are "
+        "written '14 for 2014.",
+        title_w, run->exit_p50 >= 0 ? "; the dashed line is the median exit month" : "");
+    return set_add(set, stem, title, caption, err);
+}
+
+static int chart_exit_month(const char *dir, const dd_run *run, dd_chart_set *set, dd_error *err)
+{
+    char stem[] = "exit_month", title[256], caption[768], source[256];
+    char last[DD_MONTH_STR];
+    month_str(run->start_month + run->months - 1, last);
+    fmt(title, sizeof title, "When the mission left: %s (%.0f%% of %ld replications left by %s)",
+        run->name, 100.0 * run->exited_share, run->replications, last);
+    fmt(source, sizeof source, "replications.csv of %s (column exit_month)", run->dir);
+
+    out_file d = {NULL, ""};
+    int rc = out_open(&d, dir, stem, "dat", err);
+    if (rc != 0)
+        return rc;
+    comment(d.f, title);
+    fprintf(d.f, "# from %s\n# month replications percent_of_all\n", source);
+    long never = 0;
+    long *count = calloc((size_t)run->months, sizeof *count);
+    if (count == NULL) {
+        out_close(&d, rc, err);
+        return dd_error_set(err, DD_ENOMEM, NULL, 0, "out of memory");
+    }
+    for (long i = 0; i < run->replications; i++) {
+        int m = run->exit_month[i];
+        if (m < 0)
+            never++;
+        else
+            count[m - run->start_month]++;
+    }
+    for (int t = 0; t < run->months; t++) {
+        if (count[t] == 0)
+            continue;
+        char m[DD_MONTH_STR];
+        month_str(run->start_month + t, m);
+        fprintf(d.f, "%s %ld %.10g\n", m, count[t],
+                100.0 * (double)count[t] / (double)run->replications);
+    }
+    free(count);
+    fprintf(d.f, "# never left: %ld\n", never);
+    rc = out_close(&d, rc, err);
+    if (rc != 0)
+        return rc;
+
+    out_file g = {NULL, ""};
+    if ((rc = out_open(&g, dir, stem, "gp", err)) != 0)
+        return rc;
+    FILE *f = g.f;
+    gp_begin(f, stem, title, source, 960, 480);
+    fprintf(f, "  set title ");
+    gp_str(f, title);
+    fprintf(f, "\n");
+    gp_time_axis(f, run->start_month, run->start_month + run->months - 1,
+                 "Month of the exit: the first month with no uniformed personnel (ticks: years)");
+    fprintf(f, "  set ylabel \"Replications (%% of all)\"\n  set yrange [0:*]\n  set grid\n");
+    fprintf(f, "%s", KEY_BELOW);
+    /* About 25 days, in seconds: boxes on a time axis are measured in seconds. */
+    fprintf(f, "  set boxwidth 2160000 absolute\n  set style fill solid 0.75 noborder\n");
+    if (run->exit_p50 >= 0) {
+        fprintf(f, "  plot datafile using 1:3 with boxes lc rgb \"%s\" title \"share of "
+                   "replications leaving in that month\"\n",
+                FAN_COLOUR);
+    } else {
+        fprintf(f, "  set yrange [0:100]\n  set label 1 \"The mission did not leave in any "
+                   "replication\" at graph 0.5, graph 0.55 center font \",14\"\n");
+        fprintf(f, "  plot NaN with boxes lc rgb \"%s\" title \"share of replications leaving in "
+                   "that month (none)\"\n",
+                FAN_COLOUR);
+    }
+    gp_end(f);
+    rc = out_close(&g, rc, err);
+    if (rc != 0)
+        return rc;
+    if (run->exit_p50 >= 0) {
+        char a[DD_MONTH_STR], b[DD_MONTH_STR], m[DD_MONTH_STR];
+        month_str(run->exit_p05, a);
+        month_str(run->exit_p95, b);
+        month_str(run->exit_p50, m);
+        fmt(caption, sizeof caption,
+            "How many replications saw the last peacekeepers leave in each month. Median exit "
+            "month %s; 90%% of exits fell between %s and %s. %.0f%% of replications never left "
+            "before %s. A single bar means the exit date was fixed (by a calendar or a dated "
+            "revocation of consent); a spread means it depended on what happened in the run.",
+            m, a, b, 100.0 * (1.0 - run->exited_share), last);
+    } else {
+        fmt(caption, sizeof caption,
+            "The mission stayed until the end of the run (%s) in every replication, so there is "
+            "no exit month to show.",
+            last);
+    }
+    return set_add(set, stem, title, caption, err);
+}
+
+static int chart_vacuum(const char *dir, const dd_run *run, dd_chart_set *set, dd_error *err)
+{
+    long mi = dd_run_measure_index(run, "vacuum_index");
+    if (mi < 0)
+        return 0;
+    const double *v = run->value + (size_t)mi * (size_t)run->replications;
+    double lo = INFINITY, hi = -INFINITY, sum = 0.0;
+    long n = 0;
+    for (long i = 0; i < run->replications; i++)
+        if (isfinite(v[i])) {
+            lo = fmin(lo, v[i]);
+            hi = fmax(hi, v[i]);
+            sum += v[i];
+            n++;
+        }
+    if (n == 0)
+        return 0;
+    double mean = sum / (double)n;
+    enum { BINS = 40 };
+    double width = (hi - lo) / BINS;
+    int nb = BINS;
+    if (!(width > 1e-12)) {
+        nb = 1;
+        width = fmax(0.002, fabs(lo) * 0.02);
+        lo -= width / 2;
+    }
+    long count[BINS] = {0};
+    for (long i = 0; i < run->replications; i++) {
+        if (!isfinite(v[i]))
+            continue;
+        int b = nb == 1 ? 0 : (int)((v[i] - lo) / width);
+        if (b >= nb)
+            b = nb - 1;
+        if (b < 0)
+            b = 0;
+        count[b]++;
+    }
+    char stem[] = "vacuum_index", title[256], caption[768], source[256];
+    long window = (long)run->input.params.vacuum_window_months;
+    fmt(title, sizeof title,
+        "Security vacuum: change in armed-group control in the %ld months after the exit, %s",
+        window, run->name);
+    fmt(source, sizeof source, "replications.csv of %s (column vacuum_index)", run->dir);
+    out_file d = {NULL, ""};
+    int rc = out_open(&d, dir, stem, "dat", err);
+    if (rc != 0)
+        return rc;
+    comment(d.f, title);
+    fprintf(d.f, "# from %s\n# bin_centre replications percent_of_all (bin width %.10g)\n",
+            source, width);
+    for (int b = 0; b < nb; b++)
+        fprintf(d.f, "%.10g %ld %.10g\n", lo + (b + 0.5) * width, count[b],
+                100.0 * (double)count[b] / (double)n);
+    rc = out_close(&d, rc, err);
+    if (rc != 0)
+        return rc;
+
+    out_file g = {NULL, ""};
+    if ((rc = out_open(&g, dir, stem, "gp", err)) != 0)
+        return rc;
+    FILE *f = g.f;
+    gp_begin(f, stem, title, source, 960, 480);
+    fprintf(f, "  set title ");
+    gp_str(f, title);
+    fprintf(f, "\n  set xlabel \"vacuum_index: armed-group control %ld months after the exit minus "
+               "control at the exit (share points)\"\n",
+            window);
+    fprintf(f, "  set ylabel \"Replications (%% of all)\"\n  set yrange [0:*]\n  set grid\n");
+    fprintf(f, "  set key top right box opaque\n  set boxwidth %.10g absolute\n", width * 0.9);
+    fprintf(f, "  set style fill solid 0.75 noborder\n");
+    fprintf(f, "  set xrange [%.10g:%.10g]\n", fmin(lo - width, 0.0 - width),
+            fmax(lo + (nb + 1) * width, width));
+    fprintf(f, "  set arrow 1 from %.10g, graph 0 to %.10g, graph 1 nohead lw 2 lc rgb \"#d62728\"\n",
+            mean, mean);
+    fprintf(f, "  set arrow 2 from 0, graph 0 to 0, graph 1 nohead dt 3 lw 1.5 lc rgb \"#000000\"\n");
+    fprintf(f, "  plot datafile using 1:3 with boxes lc rgb \"%s\" title \"replications in each "
+               "bin\", \\\n",
+            FAN_COLOUR);
+    fprintf(f, "       NaN with lines lw 2 lc rgb \"#d62728\" title \"mean (%.3g)\", \\\n", mean);
+    fprintf(f, "       NaN with lines dt 3 lw 1.5 lc rgb \"#000000\" title \"no change (0)\"\n");
+    gp_end(f);
+    rc = out_close(&g, rc, err);
+    if (rc != 0)
+        return rc;
+    fmt(caption, sizeof caption,
+        "Each bar counts the replications whose armed-group control (population-weighted, whole "
+        "country) changed by that much between the exit and %ld months later. Bars right of the "
+        "dotted zero line are replications in which armed groups gained ground after the exit; "
+        "left of it, they lost ground. Replications in which the mission never left count as 0. "
+        "The red line is the mean.",
+        window);
+    return set_add(set, stem, title, caption, err);
+}
+
+/* ----------------------------------------------------------------- maps */
+
+/* Whether every region of a run has map coordinates. */
+static int has_map(const dd_run *run)
+{
+    if (run->input.n_regions == 0)
+        return 0;
+    for (size_t r = 0; r < run->input.n_regions; r++)
+        if (!run->input.regions[r].has_map)
+            return 0;
+    return 1;
+}
+
+/* Side of a square tile: 92% of the smallest Chebyshev distance between two regions. */
+static double tile_side(const dd_run *run)
+{
+    double best = INFINITY;
+    const dd_input *in = &run->input;
+    for (size_t i = 0; i < in->n_regions; i++)
+        for (size_t j = 0; j < i; j++) {
+            double dx = fabs(in->regions[i].map_x - in->regions[j].map_x);
+            double dy = fabs(in->regions[i].map_y - in->regions[j].map_y);
+            double d = fmax(dx, dy);
+            if (d > 0.0 && d < best)
+                best = d;
+        }
+    return isfinite(best) ? 0.92 * best : 1.0;
+}
+
+/* The month the map shows: median exit + vacuum window, clamped to the run; -1 if no exit. */
+static int map_month(const dd_run *run, int *clamped)
+{
+    int last = run->start_month + run->months - 1;
+    *clamped = 0;
+    if (run->exit_p50 < 0) {
+        *clamped = 1;
+        return last;
+    }
+    int m = run->exit_p50 + (int)run->input.params.vacuum_window_months;
+    if (m > last) {
+        *clamped = 1;
+        m = last;
+    }
+    return m;
+}
+
+/* Extent of a run's tiles in map units, padded by part of a tile. */
+typedef struct extent {
+    double x0, x1, y0, y1, side;
+} extent;
+
+static extent map_extent(const dd_run *run)
+{
+    extent e = {INFINITY, -INFINITY, INFINITY, -INFINITY, tile_side(run)};
+    for (size_t r = 0; r < run->input.n_regions; r++) {
+        e.x0 = fmin(e.x0, run->input.regions[r].map_x);
+        e.x1 = fmax(e.x1, run->input.regions[r].map_x);
+        e.y0 = fmin(e.y0, run->input.regions[r].map_y);
+        e.y1 = fmax(e.y1, run->input.regions[r].map_y);
+    }
+    double pad = e.side * 0.6;
+    e.x0 -= pad;
+    e.x1 += pad;
+    e.y0 -= pad;
+    e.y1 += pad;
+    return e;
+}
+
+/*
+ * One map panel per run (runs in `order`): tiles at the regions' map
+ * coordinates, shaded by mean armed control in the month map_month gives.
+ * The scenario's y grows downwards (row order, north first), so the y axis
+ * is reversed. Tiles are square (size ratio -1); the canvas is sized to the
+ * map's own proportions so the tiles are not squeezed.
+ */
+static int chart_map(const char *dir, const char *stem, const dd_run *runs, const size_t *order,
+                     size_t n, const char *what, dd_chart_set *set, dd_error *err)
+{
+    for (size_t k = 0; k < n; k++)
+        if (!has_map(&runs[order[k]]) || dd_run_metric_index(&runs[order[k]], "armed_control") < 0)
+            return 0; /* no coordinates: no map (the report lists the charts that exist) */
+    char title[256], caption[768], source[256];
+    fmt(title, sizeof title, "Armed-group control two years after the exit: %s", what);
+    fmt(source, sizeof source, "monthly.csv (metric armed_control) and run.cfg (map) of each run");
+
+    out_file d = {NULL, ""};
+    int rc = out_open(&d, dir, stem, "dat", err);
+    if (rc != 0)
+        return rc;
+    comment(d.f, title);
+    fprintf(d.f, "# from %s\n# one block per scenario (gnuplot index 0, 1, ...)\n"
+                 "# map_x map_y region mean_armed_control\n",
+            source);
+    double cbmax = 0.05, wmax = 0, hmax = 0;
+    for (size_t k = 0; k < n; k++) {
+        const dd_run *run = &runs[order[k]];
+        int clamped;
+        int month = map_month(run, &clamped);
+        size_t metric = (size_t)dd_run_metric_index(run, "armed_control");
+        char m[DD_MONTH_STR];
+        month_str(month, m);
+        fprintf(d.f, "%s# scenario %s, month %s\n", k > 0 ? "\n\n" : "", run->name, m);
+        for (size_t r = 0; r < run->input.n_regions; r++) {
+            const dd_region *reg = &run->input.regions[r];
+            const double *c = dd_run_cell(run, month - run->start_month, r, metric);
+            double v = c != NULL ? c[DD_MS_MEAN] : NAN;
+            if (isfinite(v) && v > cbmax)
+                cbmax = v;
+            fprintf(d.f, "%.10g %.10g %s %.10g\n", reg->map_x, reg->map_y, reg->name, v);
+        }
+        extent e = map_extent(run);
+        wmax = fmax(wmax, (e.x1 - e.x0) / e.side);
+        hmax = fmax(hmax, (e.y1 - e.y0) / e.side);
+    }
+    rc = out_close(&d, rc, err);
+    if (rc != 0)
+        return rc;
+    cbmax = ceil(cbmax * 20.0) / 20.0; /* a round upper end: 0.05 steps */
+
+    size_t cols = n < 2 ? n : 2;
+    size_t rows = (n + cols - 1) / cols;
+    double px = n == 1 ? 150 : 125; /* pixels per tile */
+    int panel_w = (int)(wmax * px) + 240, panel_h = (int)(hmax * px) + 150;
+    out_file g = {NULL, ""};
+    if ((rc = out_open(&g, dir, stem, "gp", err)) != 0)
+        return rc;
+    FILE *f = g.f;
+    int width = (int)cols * panel_w;
+    double sc = width > 1200 ? width / 1060.0 : 1.0;
+    gp_begin_scaled(f, stem, title, source, width, (int)rows * panel_h + (n > 1 ? 60 : 0), sc);
+    if (n > 1) {
+        fprintf(f, "  set multiplot layout %zu,%zu title ", rows, cols);
+        gp_str(f, title);
+        fprintf(f, "\n");
+    }
+    fprintf(f, "  set size ratio -1\n  unset xtics\n  unset ytics\n  set border 0\n  set key off\n");
+    fprintf(f, "  set xlabel \"west - east (schematic map tiles)\" font \",%.0f\"\n", 10 * sc);
+    fprintf(f, "  set ylabel \"north - south (schematic map tiles)\" font \",%.0f\"\n", 10 * sc);
+    fprintf(f, "  set cbrange [0:%.3g]\n  set cblabel \"armed-group control (share)\" font \",%.0f\"\n"
+               "  set cbtics font \",%.0f\"\n",
+            cbmax, 10 * sc, 10 * sc);
+    fprintf(f, "  set palette defined (0 \"#fff7ec\", 0.5 \"#fc8d59\", 1 \"#d7301f\")\n");
+    fprintf(f, "  set style fill solid 1.0 border lc rgb \"#444444\"\n");
+    for (size_t k = 0; k < n; k++) {
+        const dd_run *run = &runs[order[k]];
+        int clamped;
+        int month = map_month(run, &clamped);
+        char m[DD_MONTH_STR], panel[512];
+        month_str(month, m);
+        const char *who = n > 1 ? run->name : title;
+        if (run->exit_p50 < 0)
+            fmt(panel, sizeof panel, "%s\n%s (last month; the mission did not leave)", who, m);
+        else if (clamped)
+            fmt(panel, sizeof panel, "%s\n%s (last month; less than two years after the exit)", who,
+                m);
+        else
+            fmt(panel, sizeof panel, "%s\n%s (median exit + %ld months)", who, m,
+                (long)run->input.params.vacuum_window_months);
+        extent e = map_extent(run);
+        fprintf(f, "  set title ");
+        gp_str(f, panel);
+        if (n > 1)
+            fprintf(f, " font \",%.0f\"", 11 * sc);
+        fprintf(f, "\n");
+        fprintf(f, "  set xrange [%.6g:%.6g]\n  set yrange [%.6g:%.6g]\n", e.x0, e.x1, e.y1, e.y0);
+        fprintf(f, "  plot datafile index %zu using 1:2:(%.6g):(%.6g):4 with boxxyerror fc "
+                   "palette notitle, \\\n",
+                k, e.side / 2, e.side / 2);
+        fprintf(f, "       datafile index %zu using 1:2:3 with labels offset 0,0.6 font \",%.0f\" "
+                   "notitle, \\\n",
+                k, (n > 1 ? 10 : 12) * sc);
+        fprintf(f, "       datafile index %zu using 1:2:(sprintf(\"%%.2f\", $4)) with labels "
+                   "offset 0,-0.6 font \",%.0f\" notitle\n",
+                k, (n > 1 ? 10 : 12) * sc);
+    }
+    if (n > 1)
+        fprintf(f, "  unset multiplot\n");
+    gp_end(f);
+    rc = out_close(&g, rc, err);
+    if (rc != 0)
+        return rc;
+    fmt(caption, sizeof caption,
+        "A schematic map: each tile is a region, placed by the map coordinates of the scenario "
+        "file (not to scale, north at the top), shaded and labelled by the mean share of its "
+        "population under armed-group control %ld months after the median exit month (or in the "
+        "last month when that comes later or the mission never left). Darker tiles: more "
+        "control; the colour bar is the legend.",
+        (long)runs[order[0]].input.params.vacuum_window_months);
+    return set_add(set, stem, title, caption, err);
+}
+
+int dd_chart_run(const char *dir, const dd_run *run, dd_chart_set *set, dd_error *err)
+{
+    int rc = 0;
+    for (size_t k = 0; rc == 0 && k < N_FAN; k++) {
+        long m = dd_run_metric_index(run, fan_metrics[k]);
+        if (m >= 0)
+            rc = chart_fan(dir, run, (size_t)m, set, err);
+    }
+    long ac = dd_run_metric_index(run, "armed_control");
+    if (rc == 0 && ac >= 0)
+        rc = chart_regions(dir, run, (size_t)ac, set, err);
+    if (rc == 0)
+        rc = chart_exit_month(dir, run, set, err);
+    if (rc == 0)
+        rc = chart_vacuum(dir, run, set, err);
+    if (rc == 0) {
+        size_t order[1] = {0};
+        rc = chart_map(dir, "map_control", run, order, 1, run->name, set, err);
+    }
+    return rc;
+}
+
+/* ----------------------------------------------------------- comparison */
+
+static int chart_compare_fan(const char *dir, const dd_run *runs, const size_t *order, size_t n,
+                             const char *metric, dd_chart_set *set, dd_error *err)
+{
+    for (size_t k = 0; k < n; k++)
+        if (dd_run_metric_index(&runs[order[k]], metric) < 0)
+            return 0;
+    const char *title_w, *axis;
+    metric_words(metric, &title_w, &axis);
+    char stem[96], title[256], caption[768], source[256];
+    fmt(stem, sizeof stem, "compare_fan_%s", metric);
+    fmt(title, sizeof title, "%s, whole country, by scenario\nmedian and middle 50%% of replications",
+        title_w);
+    fmt(source, sizeof source, "monthly.csv of each run (region ALL, metric %s)", metric);
+    int first = runs[order[0]].start_month, last = first;
+    for (size_t k = 0; k < n; k++) {
+        const dd_run *r = &runs[order[k]];
+        if (r->start_month < first)
+            first = r->start_month;
+        if (r->start_month + r->months - 1 > last)
+            last = r->start_month + r->months - 1;
+    }
+
+    out_file d = {NULL, ""};
+    int rc = out_open(&d, dir, stem, "dat", err);
+    if (rc != 0)
+        return rc;
+    comment(d.f, title);
+    fprintf(d.f, "# from %s\n# one block per scenario (gnuplot index 0, 1, ...)\n"
+                 "# month p25 p50 p75 p05 p95 mean\n",
+            source);
+    for (size_t k = 0; k < n; k++) {
+        const dd_run *r = &runs[order[k]];
+        size_t mi = (size_t)dd_run_metric_index(r, metric);
+        fprintf(d.f, "%s# scenario %s\n", k > 0 ? "\n\n" : "", r->name);
+        for (int t = 0; t < r->months; t++) {
+            const double *c = dd_run_cell(r, t, dd_run_all(r), mi);
+            char m[DD_MONTH_STR];
+            month_str(r->start_month + t, m);
+            fprintf(d.f, "%s %.10g %.10g %.10g %.10g %.10g %.10g\n", m, c[DD_MS_P25], c[DD_MS_P50],
+                    c[DD_MS_P75], c[DD_MS_P05], c[DD_MS_P95], c[DD_MS_MEAN]);
+        }
+    }
+    rc = out_close(&d, rc, err);
+    if (rc != 0)
+        return rc;
+
+    out_file g = {NULL, ""};
+    if ((rc = out_open(&g, dir, stem, "gp", err)) != 0)
+        return rc;
+    FILE *f = g.f;
+    gp_begin(f, stem, title, source, 1040, 580);
+    fprintf(f, "  set title ");
+    gp_str(f, title);
+    fprintf(f, "\n");
+    gp_time_axis(f, first, last, "Month (ticks mark years)");
+    fprintf(f, "  set ylabel ");
+    gp_str(f, axis);
+    fprintf(f, "\n  set yrange [0:*]\n  set grid\n%s", KEY_BELOW);
+    int obj = 0;
+    for (size_t k = 0; k < n; k++) {
+        const dd_run *r = &runs[order[k]];
+        if (r->exit_p50 < 0)
+            continue;
+        char m[DD_MONTH_STR];
+        month_str(r->exit_p50, m);
+        fprintf(f,
+                "  set arrow %d from \"%s\", graph 0 to \"%s\", graph 1 nohead dt 2 lw 1.5 lc rgb "
+                "\"%s\"\n",
+                ++obj, m, m, colour_of(k));
+    }
+    fprintf(f, "  plot \\\n");
+    for (size_t k = 0; k < n; k++) {
+        const dd_run *r = &runs[order[k]];
+        fprintf(f, "       datafile index %zu using 1:2:4 with filledcurves lc rgb \"%s\" fs "
+                   "transparent solid 0.15 notitle, \\\n",
+                k, colour_of(k));
+        fprintf(f, "       datafile index %zu using 1:3 with lines lw 2.5 lc rgb \"%s\" title ",
+                k, colour_of(k));
+        char label[DD_NAME_MAX + 16];
+        fmt(label, sizeof label, "%s%s", r->name, k == 0 ? " (baseline)" : "");
+        gp_str(f, label);
+        fprintf(f, ", \\\n");
+    }
+    fprintf(f, "       NaN with boxes fs transparent solid 0.3 lc rgb \"#888888\" title \"shading: "
+               "middle 50%% of replications\", \\\n");
+    fprintf(f, "       NaN with lines dt 2 lw 1.5 lc rgb \"#555555\" title \"dashed: exit, median "
+               "month\"\n");
+    gp_end(f);
+    rc = out_close(&g, rc, err);
+    if (rc != 0)
+        return rc;
+    fmt(caption, sizeof caption,
+        "%s for the whole country, one colour per scenario: the line is the median of the "
+        "replications, the shading their middle half, the dashed vertical line the scenario's "
+        "median exit month. Where the shadings of two scenarios overlap, single replications "
+        "of the two often cross; the paired differences in the table say how often one is "
+        "above the other.",
+        title_w);
+    return set_add(set, stem, title, caption, err);
+}
+
+/* Summary statistics needed for an interval chart, or 0 when a run lacks the measure. */
+static int summary_of(const dd_run *r, const char *measure, const dd_summary_row **out)
+{
+    *out = dd_run_summary(r, measure);
+    return *out != NULL;
+}
+
+static int chart_cost_vacuum(const char *dir, const dd_run *runs, const size_t *order, size_t n,
+                             dd_chart_set *set, dd_error *err)
+{
+    const dd_summary_row *x, *y;
+    for (size_t k = 0; k < n; k++)
+        if (!summary_of(&runs[order[k]], "troop_months", &x) ||
+            !summary_of(&runs[order[k]], "vacuum_index", &y))
+            return 0;
+    char stem[] = "cost_vacuum", title[256], caption[768], source[256];
+    fmt(title, sizeof title, "Cost against security vacuum, by scenario");
+    fmt(source, sizeof source, "summary.csv of each run (troop_months, vacuum_index)");
+    out_file d = {NULL, ""};
+    int rc = out_open(&d, dir, stem, "dat", err);
+    if (rc != 0)
+        return rc;
+    comment(d.f, title);
+    fprintf(d.f, "# from %s\n# troop-months in thousands; vacuum_index in share points\n"
+                 "# scenario tm_mean tm_ci_low tm_ci_high tm_p05 tm_p95 vi_mean vi_ci_low "
+                 "vi_ci_high vi_p05 vi_p95\n",
+            source);
+    for (size_t k = 0; k < n; k++) {
+        const dd_run *r = &runs[order[k]];
+        summary_of(r, "troop_months", &x);
+        summary_of(r, "vacuum_index", &y);
+        fprintf(d.f, "%s %.10g %.10g %.10g %.10g %.10g %.10g %.10g %.10g %.10g %.10g\n", r->name,
+                x->mean / 1000, x->ci_low / 1000, x->ci_high / 1000, x->p05 / 1000, x->p95 / 1000,
+                y->mean, y->ci_low, y->ci_high, y->p05, y->p95);
+    }
+    rc = out_close(&d, rc, err);
+    if (rc != 0)
+        return rc;
+    out_file g = {NULL, ""};
+    if ((rc = out_open(&g, dir, stem, "gp", err)) != 0)
+        return rc;
+    FILE *f = g.f;
+    gp_begin(f, stem, title, source, 1000, 600);
+    fprintf(f, "  set title ");
+    gp_str(f, title);
+    fprintf(f, "\n  set xlabel \"Troop-months: uniformed personnel x months deployed (thousands)\"\n");
+    fprintf(f, "  set ylabel \"vacuum_index (share points)\"\n");
+    fprintf(f, "  set grid\n%s  set offsets graph 0.08, graph 0.08, graph 0.08, graph 0.08\n",
+            KEY_BELOW);
+    fprintf(f, "  set xzeroaxis lt 0 lw 1.5 lc rgb \"#000000\"\n");
+    fprintf(f, "  plot \\\n");
+    for (size_t k = 0; k < n; k++) {
+        const dd_run *r = &runs[order[k]];
+        fprintf(f, "       datafile every ::%zu::%zu using 2:7:5:6:10:11 with xyerrorbars lw 1 pt -1 "
+                   "lc rgb \"%s\" notitle, \\\n",
+                k, k, colour_of(k));
+        fprintf(f, "       datafile every ::%zu::%zu using 2:7:3:4:8:9 with xyerrorbars lw 3 pt 7 "
+                   "ps 1.4 lc rgb \"%s\" title ",
+                k, k, colour_of(k));
+        char label[DD_NAME_MAX + 16];
+        fmt(label, sizeof label, "%s%s", r->name, k == 0 ? " (baseline)" : "");
+        gp_str(f, label);
+        fprintf(f, ", \\\n");
+        /* Labels alternate above and below their points, so neighbours do not collide. */
+        fprintf(f, "       datafile every ::%zu::%zu using 2:7:1 with labels offset 1.2,%s left "
+                   "font \",10\" tc rgb \"%s\" notitle, \\\n",
+                k, k, k % 2 == 0 ? "0.9" : "-0.9", colour_of(k));
+    }
+    fprintf(f, "       NaN with lines lw 3 lc rgb \"#555555\" title \"thick bars: 95%% CI of the "
+               "mean\", \\\n");
+    fprintf(f, "       NaN with lines lw 1 lc rgb \"#555555\" title \"thin bars: 5th to 95th "
+               "percentile\"\n");
+    gp_end(f);
+    rc = out_close(&g, rc, err);
+    if (rc != 0)
+        return rc;
+    fmt(caption, sizeof caption,
+        "Each scenario is a point: how many troop-months it used (right: more cost) against how "
+        "much armed-group control rose after the exit (up: a larger vacuum). Thick bars are the "
+        "95%% confidence intervals of the two means; thin bars show where 90%% of single "
+        "replications fell. A scenario below and to the left of another was cheaper and left "
+        "less of a vacuum. A mission that never leaves has a vacuum_index of 0 by definition, "
+        "which is not the same as a safe exit.");
+    return set_add(set, stem, title, caption, err);
+}
+
+static int chart_relapse(const char *dir, const dd_run *runs, const size_t *order, size_t n,
+                         dd_chart_set *set, dd_error *err)
+{
+    const dd_summary_row *s;
+    for (size_t k = 0; k < n; k++)
+        if (!summary_of(&runs[order[k]], "relapse", &s))
+            return 0;
+    char stem[] = "relapse", title[256], caption[768], source[256];
+    long window = (long)runs[order[0]].input.params.relapse_window_months;
+    fmt(title, sizeof title, "Relapse into heavier violence within %ld months of the exit, by scenario",
+        window);
+    fmt(source, sizeof source, "summary.csv of each run (relapse)");
+    out_file d = {NULL, ""};
+    int rc = out_open(&d, dir, stem, "dat", err);
+    if (rc != 0)
+        return rc;
+    comment(d.f, title);
+    fprintf(d.f, "# from %s\n# position scenario percent ci_low ci_high colour\n", source);
+    for (size_t k = 0; k < n; k++) {
+        const dd_run *r = &runs[order[k]];
+        summary_of(r, "relapse", &s);
+        unsigned long col = strtoul(colour_of(k) + 1, NULL, 16);
+        fprintf(d.f, "%zu %s %.10g %.10g %.10g %lu\n", k, r->name, 100 * s->mean,
+                100 * fmax(0.0, s->ci_low), 100 * fmin(1.0, s->ci_high), col);
+    }
+    rc = out_close(&d, rc, err);
+    if (rc != 0)
+        return rc;
+    out_file g = {NULL, ""};
+    if ((rc = out_open(&g, dir, stem, "gp", err)) != 0)
+        return rc;
+    FILE *f = g.f;
+    gp_begin(f, stem, title, source, (int)(n > 4 ? 260 + 110 * n : 800), 560);
+    fprintf(f, "  set title ");
+    gp_str(f, title);
+    fprintf(f, "\n  set xlabel \"Scenario\"\n  set ylabel \"Relapse probability (%% of "
+               "replications)\"\n");
+    fprintf(f, "  set yrange [0:*]\n  set xrange [-0.6:%zu.6]\n  set grid ytics\n", n - 1);
+    fprintf(f, "  set boxwidth 0.6\n  set style fill solid 0.8 noborder\n%s", KEY_BELOW);
+    if (n > 4)
+        fprintf(f, "  set xtics rotate by -25 left\n");
+    fprintf(f, "  plot datafile using 1:3:6:xtic(2) with boxes lc rgb variable title \"share of "
+               "replications that relapsed\", \\\n");
+    fprintf(f, "       datafile using 1:3:4:5 with yerrorbars pt -1 lw 2 lc rgb \"#000000\" title "
+               "\"95%% confidence interval\", \\\n");
+    fprintf(f, "       datafile using 1:5:(sprintf(\"%%.0f%%%%\", $3)) with labels offset 0,0.8 "
+               "notitle\n");
+    gp_end(f);
+    rc = out_close(&g, rc, err);
+    if (rc != 0)
+        return rc;
+    fmt(caption, sizeof caption,
+        "The share of replications in which violence relapsed after the exit: mean monthly "
+        "deaths in the %ld months after the exit more than %.3g times those of the %ld months "
+        "before. Black bars are 95%% confidence intervals. A mission that never leaves cannot "
+        "relapse by this definition.",
+        window, runs[order[0]].input.params.relapse_ratio,
+        (long)runs[order[0]].input.params.relapse_baseline_months);
+    return set_add(set, stem, title, caption, err);
+}
+
+int dd_chart_compare(const char *dir, const dd_run *runs, size_t n, size_t baseline,
+                     dd_chart_set *set, dd_error *err)
+{
+    size_t *order = malloc((n + 1) * sizeof *order);
+    if (order == NULL)
+        return dd_error_set(err, DD_ENOMEM, NULL, 0, "out of memory");
+    order[0] = baseline;
+    for (size_t i = 0, k = 1; i < n; i++)
+        if (i != baseline)
+            order[k++] = i;
+    int rc = 0;
+    for (size_t k = 0; rc == 0 && k < N_FAN; k++)
+        rc = chart_compare_fan(dir, runs, order, n, fan_metrics[k], set, err);
+    if (rc == 0)
+        rc = chart_cost_vacuum(dir, runs, order, n, set, err);
+    if (rc == 0)
+        rc = chart_relapse(dir, runs, order, n, set, err);
+    if (rc == 0)
+        rc = chart_map(dir, "compare_map_control", runs, order, n, "each scenario", set, err);
+    free(order);
+    return rc;
+}
+
+/* ------------------------------------------------------------ rendering */
+
+/* Marker a child writes to its error file when exec itself failed. */
+#define EXEC_FAILED "drawdown: cannot start gnuplot\n"
+
+/* First line of a file, for an error message ("" when unreadable). */
+static void first_line(const char *path, char *buf, size_t size)
+{
+    buf[0] = '\0';
+    FILE *f = fopen(path, "r");
+    if (f == NULL)
+        return;
+    /* gnuplot echoes the failing line, then a line with a caret, then the message:
+       keep the first line that says something. */
+    char line[512];
+    while (fgets(line, sizeof line, f) != NULL) {
+        line[strcspn(line, "\r\n")] = '\0';
+        char *p = line;
+        while (*p == ' ' || *p == '\t' || *p == '^')
+            p++;
+        if (*p == '\0')
+            continue;
+        snprintf(buf, size, "%s", p);
+        if (strstr(p, "line") != NULL || strstr(p, "rror") != NULL)
+            break;
+    }
+    fclose(f);
+}
+
+/* Start gnuplot on one script; returns the pid or -1. */
+static pid_t spawn(const char *dir, const char *gnuplot, const char *script, const char *errfile)
+{
+    pid_t pid = fork();
+    if (pid != 0)
+        return pid; /* parent (or -1) */
+    /* Child: only async-signal-safe calls until exec. */
+    int fd = open(errfile, O_WRONLY | O_CREAT | O_TRUNC, 0666);
+    if (fd >= 0) {
+        dup2(fd, 2);
+        close(fd);
+    }
+    int devnull = open("/dev/null", O_RDWR);
+    if (devnull >= 0) {
+        dup2(devnull, 0);
+        dup2(devnull, 1);
+        close(devnull);
+    }
+    if (chdir(dir) != 0)
+        _exit(126);
+    char *const argv[] = {(char *)gnuplot, (char *)script, NULL};
+    execvp(gnuplot, argv);
+    ssize_t w = write(2, EXEC_FAILED, sizeof EXEC_FAILED - 1);
+    (void)w;
+    _exit(127);
+}
+
+/* Whether a file exists and is not empty. */
+static int nonempty(const char *path)
+{
+    struct stat st;
+    return stat(path, &st) == 0 && S_ISREG(st.st_mode) && st.st_size > 0;
+}
+
+int dd_chart_render(const char *dir, const dd_chart_set *set, const char *gnuplot, int jobs,
+                    dd_error *err)
+{
+    if (jobs < 1)
+        jobs = 1;
+    if (set->n == 0)
+        return 0;
+    /* The error files are absolute or relative to our cwd; the child runs in dir. */
+    pid_t *pids = calloc(set->n, sizeof *pids);
+    int *status = calloc(set->n, sizeof *status);
+    if (pids == NULL || status == NULL) {
+        free(pids);
+        free(status);
+        return dd_error_set(err, DD_ENOMEM, NULL, 0, "out of memory");
+    }
+    int rc = 0, running = 0;
+    size_t next = 0, done = 0;
+    while (done < set->n) {
+        while (rc == 0 && next < set->n && running < jobs) {
+            char script[128], errfile[1400];
+            snprintf(script, sizeof script, "%s.gp", set->items[next].name);
+            snprintf(errfile, sizeof errfile, "%s/%s.err", dir, set->items[next].name);
+            pid_t pid = spawn(dir, gnuplot, script, errfile);
+            if (pid < 0) {
+                rc = dd_error_set(err, DD_ERUN, NULL, 0, "cannot start gnuplot: %s", strerror(errno));
+                break;
+            }
+            pids[next++] = pid;
+            running++;
+        }
+        if (running == 0)
+            break;
+        int st;
+        pid_t pid = waitpid(-1, &st, 0);
+        if (pid < 0) {
+            if (errno == EINTR)
+                continue;
+            rc = dd_error_set(err, DD_ERUN, NULL, 0, "waiting for gnuplot: %s", strerror(errno));
+            break;
+        }
+        for (size_t i = 0; i < next; i++)
+            if (pids[i] == pid) {
+                status[i] = st;
+                pids[i] = 0;
+                running--;
+                done++;
+                break;
+            }
+    }
+    /* Reap any child still running after a failure to start another. */
+    for (size_t i = 0; i < next; i++)
+        if (pids[i] > 0) {
+            int st;
+            while (waitpid(pids[i], &st, 0) < 0 && errno == EINTR) {
+            }
+            status[i] = st;
+        }
+    for (size_t i = 0; i < next; i++) {
+        const char *name = set->items[i].name;
+        char errfile[1400], svg[1400], png[1400], why[600];
+        snprintf(errfile, sizeof errfile, "%s/%s.err", dir, name);
+        snprintf(svg, sizeof svg, "%s/%s.svg", dir, name);
+        snprintf(png, sizeof png, "%s/%s.png", dir, name);
+        int st = status[i];
+        if (rc == 0) {
+            if (WIFEXITED(st) && WEXITSTATUS(st) == 127) {
+                first_line(errfile, why, sizeof why);
+                if (strstr(why, "cannot start gnuplot") != NULL)
+                    rc = dd_error_set(err, DD_ERUN, NULL, 0,
+                                      "gnuplot (%s) not found: install it with sudo apt-get "
+                                      "install gnuplot-nox",
+                                      gnuplot);
+            }
+            if (rc == 0 && (!WIFEXITED(st) || WEXITSTATUS(st) != 0)) {
+                first_line(errfile, why, sizeof why);
+                if (WIFEXITED(st))
+                    rc = dd_error_set(err, DD_ERUN, NULL, 0, "%s/%s.gp: gnuplot failed (exit %d): %s",
+                                      dir, name, WEXITSTATUS(st), why[0] ? why : "no message");
+                else
+                    rc = dd_error_set(err, DD_ERUN, NULL, 0, "%s/%s.gp: gnuplot was killed (signal %d)",
+                                      dir, name, WIFSIGNALED(st) ? WTERMSIG(st) : 0);
+            }
+            if (rc == 0 && (!nonempty(svg) || !nonempty(png)))
+                rc = dd_error_set(err, DD_ERUN, NULL, 0, "%s/%s.gp: gnuplot wrote no %s", dir, name,
+                                  nonempty(svg) ? "PNG image" : "SVG image");
+        }
+        remove(errfile);
+    }
+    free(pids);
+    free(status);
+    return rc;
+}
+
+/* ----------------------------------------------------------- charts.csv */
+
+static int put_field(FILE *f, const char *s)
+{
+    if (strpbrk(s, ",\"\r\n") == NULL)
+        return fputs(s, f) == EOF ? -1 : 0;
+    if (fputc('"', f) == EOF)
+        return -1;
+    for (const char *p = s; *p; p++) {
+        if (*p == '"' && fputc('"', f) == EOF)
+            return -1;
+        if (fputc(*p, f) == EOF)
+            return -1;
+    }
+    return fputc('"', f) == EOF ? -1 : 0;
+}
+
+int dd_chart_write_index(FILE *f, const dd_chart_set *set, dd_error *err)
+{
+    int bad = fputs("name,title,caption\n", f) == EOF;
+    for (size_t i = 0; !bad && i < set->n; i++) {
+        const dd_chart *c = &set->items[i];
+        bad = put_field(f, c->name) != 0 || fputc(',', f) == EOF || put_field(f, c->title) != 0 ||
+              fputc(',', f) == EOF || put_field(f, c->caption) != 0 || fputc('\n', f) == EOF;
+    }
+    if (bad)
+        return dd_error_set(err, DD_EIO, NULL, 0, "cannot write charts.csv: %s", strerror(errno));
+    return 0;
+}
+
+int dd_chart_read_index(const char *path, dd_chart_set *set, dd_error *err)
+{
+    memset(set, 0, sizeof *set);
+    dd_table t;
+    int rc = dd_table_load(path, &t, err);
+    if (rc != 0)
+        return rc;
+    static const char *const head[] = {"name", "title", "caption"};
+    rc = dd_table_expect_header(&t, head, 3, 1, err);
+    for (size_t i = 0; rc == 0 && i < t.n_rows; i++) {
+        const char *name = dd_table_cell(&t, i, 0);
+        int ok = name[0] != '\0' && strlen(name) < sizeof set->items[0].name;
+        for (const char *p = name; ok && *p; p++)
+            ok = (*p >= 'a' && *p <= 'z') || (*p >= '0' && *p <= '9') || *p == '_' || *p == '-';
+        if (!ok)
+            rc = dd_error_set(err, DD_ECONFIG, path, t.line[i], "bad chart name \"%s\"", name);
+        else
+            rc = set_add(set, name, dd_table_cell(&t, i, 1), dd_table_cell(&t, i, 2), err);
+    }
+    dd_table_free(&t);
+    if (rc != 0)
+        dd_chart_set_free(set);
+    return rc;
+}

@@ -1,0 +1,40 @@
+# MPI build only (registered when DD_MPI is ON): replications spread over three
+# processes with `mpirun --oversubscribe -np 3` give the same bytes as one process.
+#   $1 drawdown, $2 source dir, $3 scratch dir, $4 mpirun, $5 test_mpi_runner
+# Checks: the runner test program (statistics bit for bit, failure on rank 0
+# stops everyone); `drawdown run` monthly/replications/summary/run.cfg byte for
+# byte against one process for several replication counts (including fewer
+# replications than processes) and thread counts; a start-up failure on rank 0
+# (folder exists) exits 2 with one message and nothing hangs.
+. "$(dirname "$0")/common.sh"
+mpirun=${4:-mpirun}
+runner_test=$5
+set -- --oversubscribe
+[ "$(id -u)" -eq 0 ] && set -- "$@" --allow-run-as-root
+# No network in sandboxes: keep Open MPI on this machine's shared memory and loopback.
+export OMPI_MCA_btl=self,vader,tcp OMPI_MCA_btl_tcp_if_include=lo
+export OMPI_MCA_oob_tcp_if_include=lo
+cfg=$src/scenarios/mali/historical.cfg
+
+timeout 300 "$mpirun" "$@" -np 3 "$runner_test" || fail "test_mpi_runner failed under mpirun -np 3"
+
+for spec in "300 2" "2 1" "1000 1"; do
+    reps=${spec% *}
+    threads=${spec#* }
+    "$bin" run "$cfg" --reps "$reps" --seed 11 --threads 2 --out "$work/one-$reps" --quiet
+    timeout 300 "$mpirun" "$@" -np 3 "$bin" run "$cfg" --reps "$reps" --seed 11 \
+        --threads "$threads" --out "$work/mpi-$reps" --quiet ||
+        fail "mpirun -np 3 drawdown run --reps $reps failed"
+    for f in monthly.csv replications.csv summary.csv run.cfg; do
+        cmp "$work/one-$reps/$f" "$work/mpi-$reps/$f" ||
+            fail "$f differs between one process and three (reps $reps)"
+    done
+    grep -q '^processes: 3 ' "$work/mpi-$reps/manifest.txt" || fail "manifest does not record 3 processes"
+done
+
+status=0
+timeout 120 "$mpirun" "$@" -np 3 "$bin" run "$cfg" --reps 10 --out "$work/mpi-300" \
+    >"$work/exists.out" 2>&1 || status=$?
+[ "$status" -eq 2 ] || fail "an existing folder gave status $status under mpirun, not 2"
+[ "$(grep -c 'already exists' "$work/exists.out")" -eq 1 ] || fail "the error was not printed once"
+echo ok
