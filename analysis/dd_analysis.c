@@ -292,8 +292,7 @@ int dd_analysis_report(const dd_analysis_opts *o, dd_analysis_done *done, dd_err
     if (o->n_dirs < 1)
         return dd_error_set(err, DD_EUSAGE, NULL, 0, "report needs a run or comparison folder");
     if (o->n_dirs > 1 && o->out == NULL)
-        return dd_error_set(err, DD_EUSAGE, NULL, 0,
-                            "a report of several folders needs --out DIR");
+        return dd_error_set(err, DD_EUSAGE, NULL, 0, "a report of several folders needs --out DIR");
     source *src = calloc(o->n_dirs, sizeof *src);
     dd_report_item *items = calloc(o->n_dirs, sizeof *items);
     if (src == NULL || items == NULL) {

@@ -24,12 +24,12 @@
 typedef struct dd_analysis_opts {
     const char *const *dirs; /* run folders (compare) or run and comparison folders (report) */
     size_t n_dirs;
-    const char *baseline;    /* compare: scenario name of the baseline; NULL: the first run */
-    const char *out;         /* output folder; NULL: the default (see below) */
-    const char *title;       /* report: page title; NULL: a default */
-    int force;               /* replace an existing output folder of drawdown results */
-    const char *gnuplot;     /* program to draw charts with ("gnuplot") */
-    int jobs;                /* gnuplot processes at a time, >= 1 */
+    const char *baseline; /* compare: scenario name of the baseline; NULL: the first run */
+    const char *out;      /* output folder; NULL: the default (see below) */
+    const char *title;    /* report: page title; NULL: a default */
+    int force;            /* replace an existing output folder of drawdown results */
+    const char *gnuplot;  /* program to draw charts with ("gnuplot") */
+    int jobs;             /* gnuplot processes at a time, >= 1 */
 } dd_analysis_opts;
 
 /* What a finished command reports back for the CLI to print. */

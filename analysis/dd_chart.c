@@ -27,8 +27,8 @@
 #include "dd_table.h"
 
 /* Metrics drawn as fan charts, in this order, when monthly.csv has them. */
-static const char *const fan_metrics[] = {"armed_control",  "civilian_fatalities", "mission_troops",
-                                          "host_forces",    "state_authority",     "consent",
+static const char *const fan_metrics[] = {"armed_control", "civilian_fatalities", "mission_troops",
+                                          "host_forces",   "state_authority",     "consent",
                                           "legitimacy"};
 #define N_FAN (sizeof fan_metrics / sizeof fan_metrics[0])
 
@@ -40,7 +40,7 @@ static const char *const colours[] = {"#1f77b4", "#d62728", "#2ca02c", "#ff7f0e"
 
 /* Legends go under the plot: inside, they would cover lines that run along the top. */
 #define KEY_BELOW                                                                                  \
-    "  set key outside below center horizontal reverse Left maxrows 3 box\n"                      \
+    "  set key outside below center horizontal reverse Left maxcols 3 maxrows 3 box\n"             \
     "  set bmargin 8\n"
 
 static const char *colour_of(size_t i)
@@ -185,18 +185,21 @@ static void gp_begin_scaled(FILE *f, const char *stem, const char *title, const 
     fprintf(f, "do for [fmt in \"svg png\"] {\n");
     fprintf(f, "  reset\n");
     fprintf(f, "  if (fmt eq \"svg\") {\n");
-    fprintf(f, "    set terminal svg size %d,%d dynamic noenhanced font \"DejaVu Sans,%.0f\" "
-               "background rgb \"white\"\n",
+    fprintf(f,
+            "    set terminal svg size %d,%d dynamic noenhanced font \"DejaVu Sans,%.0f\" "
+            "background rgb \"white\"\n",
             width, height, 13 * scale);
     fprintf(f, "    set output \"%s.svg\"\n", stem);
     fprintf(f, "  } else {\n");
     fprintf(f, "    if (strstrt(GPVAL_TERMINALS, \"pngcairo\") > 0) {\n");
-    fprintf(f, "      set terminal pngcairo size %d,%d noenhanced font \"DejaVu Sans,%.0f\" "
-               "background rgb \"white\"\n",
+    fprintf(f,
+            "      set terminal pngcairo size %d,%d noenhanced font \"DejaVu Sans,%.0f\" "
+            "background rgb \"white\"\n",
             width, height, 12 * scale);
     fprintf(f, "    } else {\n");
-    fprintf(f, "      set terminal png size %d,%d noenhanced font \"DejaVu Sans,%.0f\" "
-               "background rgb \"white\" truecolor\n",
+    fprintf(f,
+            "      set terminal png size %d,%d noenhanced font \"DejaVu Sans,%.0f\" "
+            "background rgb \"white\" truecolor\n",
             width, height, 11 * scale);
     fprintf(f, "    }\n");
     fprintf(f, "    set output \"%s.png\"\n", stem);
@@ -226,7 +229,8 @@ static void gp_time_axis(FILE *f, int first, int last, const char *xlabel)
     int step = years <= 8 ? 1 : (years + 7) / 8;
     fprintf(f, "  set xdata time\n  set timefmt \"%%Y-%%m\"\n  set format x \"%%Y\"\n");
     fprintf(f, "  set xrange [\"%s\":\"%s\"]\n", a, b);
-    fprintf(f, "  set xtics \"%s\", %d\n  set mxtics %d\n", jan, step * 31556952, step > 1 ? step : 2);
+    fprintf(f, "  set xtics \"%s\", %d\n  set mxtics %d\n", jan, step * 31556952,
+            step > 1 ? step : 2);
     fprintf(f, "  set xlabel ");
     gp_str(f, xlabel);
     fprintf(f, "\n");
@@ -300,21 +304,24 @@ static int chart_fan(const char *dir, const dd_run *run, size_t metric, dd_chart
     if ((rc = out_open(&g, dir, stem, "gp", err)) != 0)
         return rc;
     FILE *f = g.f;
-    gp_begin(f, stem, title, source, 960, 540);
+    gp_begin(f, stem, title, source, 960, 580);
     fprintf(f, "  set title ");
     gp_str(f, title);
     fprintf(f, "\n");
-    gp_time_axis(f, run->start_month, run->start_month + run->months - 1, "Month (ticks mark years)");
+    gp_time_axis(f, run->start_month, run->start_month + run->months - 1,
+                 "Month (ticks mark years)");
     fprintf(f, "  set ylabel ");
     gp_str(f, axis);
     fprintf(f, "\n  set yrange [0:*]\n  set grid\n%s", KEY_BELOW);
     int obj = 0;
     gp_exit_marks(f, run, &obj, "#555555");
-    fprintf(f, "  plot datafile using 1:2:6 with filledcurves lc rgb \"%s\" fs transparent solid "
-               "0.18 title \"90%% of replications (5th to 95th percentile)\", \\\n",
+    fprintf(f,
+            "  plot datafile using 1:2:6 with filledcurves lc rgb \"%s\" fs transparent solid "
+            "0.18 title \"90%% of replications\", \\\n",
             FAN_COLOUR);
-    fprintf(f, "       datafile using 1:3:5 with filledcurves lc rgb \"%s\" fs transparent solid "
-               "0.35 title \"50%% of replications (25th to 75th percentile)\", \\\n",
+    fprintf(f,
+            "       datafile using 1:3:5 with filledcurves lc rgb \"%s\" fs transparent solid "
+            "0.35 title \"50%% of replications\", \\\n",
             FAN_COLOUR);
     fprintf(f, "       datafile using 1:4 with lines lw 2.5 lc rgb \"%s\" title \"median\"",
             FAN_COLOUR);
@@ -322,14 +329,14 @@ static int chart_fan(const char *dir, const dd_run *run, size_t metric, dd_chart
     if (run->exit_p50 >= 0) {
         char m[DD_MONTH_STR];
         month_str(run->exit_p50, m);
-        fprintf(f, ", \\\n       NaN with lines dt 2 lw 2 lc rgb \"#555555\" title \"exit, median "
-                   "month (%s)\"",
+        fprintf(f,
+                ", \\\n       NaN with lines dt 2 lw 2 lc rgb \"#555555\" title \"exit: median "
+                "(%s)\"",
                 m);
         if (run->exit_p05 != run->exit_p95)
             fprintf(f, ", \\\n       NaN with boxes fs transparent solid 0.12 lc rgb \"#555555\" "
-                       "title \"exit, 5th to 95th percentile month\"");
-        fmt(exit_note, sizeof exit_note,
-            " The dashed line marks the median exit month (%s)%s.", m,
+                       "title \"exit: 90%% of months\"");
+        fmt(exit_note, sizeof exit_note, " The dashed line marks the median exit month (%s)%s.", m,
             run->exit_p05 != run->exit_p95 ? ", the grey band the months of 90% of exits" : "");
     } else {
         fmt(exit_note, sizeof exit_note, " The mission did not leave in any replication.");
@@ -369,8 +376,9 @@ static int chart_regions(const char *dir, const dd_run *run, size_t metric, dd_c
     if (rc != 0)
         return rc;
     comment(d.f, title);
-    fprintf(d.f, "# from %s\n# one block per region (gnuplot index 0, 1, ...)\n"
-                 "# month p05 p25 p50 p75 p95 mean\n",
+    fprintf(d.f,
+            "# from %s\n# one block per region (gnuplot index 0, 1, ...)\n"
+            "# month p05 p25 p50 p75 p95 mean\n",
             source);
     double ymax = 0.0;
     for (size_t r = 0; r < nr; r++) {
@@ -420,11 +428,13 @@ static int chart_regions(const char *dir, const dd_run *run, size_t metric, dd_c
             fprintf(f, "  set key top left reverse Left font \",9\" opaque\n");
         else
             fprintf(f, "  set key off\n");
-        fprintf(f, "  plot datafile index %zu using 1:2:6 with filledcurves lc rgb \"%s\" fs "
-                   "transparent solid 0.22 title \"90%% of replications\", \\\n",
+        fprintf(f,
+                "  plot datafile index %zu using 1:2:6 with filledcurves lc rgb \"%s\" fs "
+                "transparent solid 0.22 title \"90%% of replications\", \\\n",
                 r, FAN_COLOUR);
-        fprintf(f, "       datafile index %zu using 1:4 with lines lw 2 lc rgb \"%s\" title "
-                   "\"median\"%s\n",
+        fprintf(f,
+                "       datafile index %zu using 1:4 with lines lw 2 lc rgb \"%s\" title "
+                "\"median\"%s\n",
                 r, FAN_COLOUR,
                 run->exit_p50 >= 0 ? ", NaN with lines dt 2 lw 2 lc rgb \"#555555\" title "
                                      "\"exit (median month)\""
@@ -500,14 +510,16 @@ static int chart_exit_month(const char *dir, const dd_run *run, dd_chart_set *se
     /* About 25 days, in seconds: boxes on a time axis are measured in seconds. */
     fprintf(f, "  set boxwidth 2160000 absolute\n  set style fill solid 0.75 noborder\n");
     if (run->exit_p50 >= 0) {
-        fprintf(f, "  plot datafile using 1:3 with boxes lc rgb \"%s\" title \"share of "
-                   "replications leaving in that month\"\n",
+        fprintf(f,
+                "  plot datafile using 1:3 with boxes lc rgb \"%s\" title \"share of "
+                "replications leaving in that month\"\n",
                 FAN_COLOUR);
     } else {
         fprintf(f, "  set yrange [0:100]\n  set label 1 \"The mission did not leave in any "
                    "replication\" at graph 0.5, graph 0.55 center font \",14\"\n");
-        fprintf(f, "  plot NaN with boxes lc rgb \"%s\" title \"share of replications leaving in "
-                   "that month (none)\"\n",
+        fprintf(f,
+                "  plot NaN with boxes lc rgb \"%s\" title \"share of replications leaving in "
+                "that month (none)\"\n",
                 FAN_COLOUR);
     }
     gp_end(f);
@@ -582,8 +594,8 @@ static int chart_vacuum(const char *dir, const dd_run *run, dd_chart_set *set, d
     if (rc != 0)
         return rc;
     comment(d.f, title);
-    fprintf(d.f, "# from %s\n# bin_centre replications percent_of_all (bin width %.10g)\n",
-            source, width);
+    fprintf(d.f, "# from %s\n# bin_centre replications percent_of_all (bin width %.10g)\n", source,
+            width);
     for (int b = 0; b < nb; b++)
         fprintf(d.f, "%.10g %ld %.10g\n", lo + (b + 0.5) * width, count[b],
                 100.0 * (double)count[b] / (double)n);
@@ -598,19 +610,23 @@ static int chart_vacuum(const char *dir, const dd_run *run, dd_chart_set *set, d
     gp_begin(f, stem, title, source, 960, 480);
     fprintf(f, "  set title ");
     gp_str(f, title);
-    fprintf(f, "\n  set xlabel \"vacuum_index: armed-group control %ld months after the exit minus "
-               "control at the exit (share points)\"\n",
+    fprintf(f,
+            "\n  set xlabel \"vacuum_index: armed-group control %ld months after the exit minus "
+            "control at the exit (share points)\"\n",
             window);
     fprintf(f, "  set ylabel \"Replications (%% of all)\"\n  set yrange [0:*]\n  set grid\n");
     fprintf(f, "  set key top right box opaque\n  set boxwidth %.10g absolute\n", width * 0.9);
     fprintf(f, "  set style fill solid 0.75 noborder\n");
     fprintf(f, "  set xrange [%.10g:%.10g]\n", fmin(lo - width, 0.0 - width),
             fmax(lo + (nb + 1) * width, width));
-    fprintf(f, "  set arrow 1 from %.10g, graph 0 to %.10g, graph 1 nohead lw 2 lc rgb \"#d62728\"\n",
+    fprintf(f,
+            "  set arrow 1 from %.10g, graph 0 to %.10g, graph 1 nohead lw 2 lc rgb \"#d62728\"\n",
             mean, mean);
-    fprintf(f, "  set arrow 2 from 0, graph 0 to 0, graph 1 nohead dt 3 lw 1.5 lc rgb \"#000000\"\n");
-    fprintf(f, "  plot datafile using 1:3 with boxes lc rgb \"%s\" title \"replications in each "
-               "bin\", \\\n",
+    fprintf(f,
+            "  set arrow 2 from 0, graph 0 to 0, graph 1 nohead dt 3 lw 1.5 lc rgb \"#000000\"\n");
+    fprintf(f,
+            "  plot datafile using 1:3 with boxes lc rgb \"%s\" title \"replications in each "
+            "bin\", \\\n",
             FAN_COLOUR);
     fprintf(f, "       NaN with lines lw 2 lc rgb \"#d62728\" title \"mean (%.3g)\", \\\n", mean);
     fprintf(f, "       NaN with lines dt 3 lw 1.5 lc rgb \"#000000\" title \"no change (0)\"\n");
@@ -718,8 +734,9 @@ static int chart_map(const char *dir, const char *stem, const dd_run *runs, cons
     if (rc != 0)
         return rc;
     comment(d.f, title);
-    fprintf(d.f, "# from %s\n# one block per scenario (gnuplot index 0, 1, ...)\n"
-                 "# map_x map_y region mean_armed_control\n",
+    fprintf(d.f,
+            "# from %s\n# one block per scenario (gnuplot index 0, 1, ...)\n"
+            "# map_x map_y region mean_armed_control\n",
             source);
     double cbmax = 0.05, wmax = 0, hmax = 0;
     for (size_t k = 0; k < n; k++) {
@@ -763,11 +780,13 @@ static int chart_map(const char *dir, const char *stem, const dd_run *runs, cons
         gp_str(f, title);
         fprintf(f, "\n");
     }
-    fprintf(f, "  set size ratio -1\n  unset xtics\n  unset ytics\n  set border 0\n  set key off\n");
+    fprintf(f,
+            "  set size ratio -1\n  unset xtics\n  unset ytics\n  set border 0\n  set key off\n");
     fprintf(f, "  set xlabel \"west - east (schematic map tiles)\" font \",%.0f\"\n", 10 * sc);
     fprintf(f, "  set ylabel \"north - south (schematic map tiles)\" font \",%.0f\"\n", 10 * sc);
-    fprintf(f, "  set cbrange [0:%.3g]\n  set cblabel \"armed-group control (share)\" font \",%.0f\"\n"
-               "  set cbtics font \",%.0f\"\n",
+    fprintf(f,
+            "  set cbrange [0:%.3g]\n  set cblabel \"armed-group control (share)\" font \",%.0f\"\n"
+            "  set cbtics font \",%.0f\"\n",
             cbmax, 10 * sc, 10 * sc);
     fprintf(f, "  set palette defined (0 \"#fff7ec\", 0.5 \"#fc8d59\", 1 \"#d7301f\")\n");
     fprintf(f, "  set style fill solid 1.0 border lc rgb \"#444444\"\n");
@@ -793,14 +812,17 @@ static int chart_map(const char *dir, const char *stem, const dd_run *runs, cons
             fprintf(f, " font \",%.0f\"", 11 * sc);
         fprintf(f, "\n");
         fprintf(f, "  set xrange [%.6g:%.6g]\n  set yrange [%.6g:%.6g]\n", e.x0, e.x1, e.y1, e.y0);
-        fprintf(f, "  plot datafile index %zu using 1:2:(%.6g):(%.6g):4 with boxxyerror fc "
-                   "palette notitle, \\\n",
+        fprintf(f,
+                "  plot datafile index %zu using 1:2:(%.6g):(%.6g):4 with boxxyerror fc "
+                "palette notitle, \\\n",
                 k, e.side / 2, e.side / 2);
-        fprintf(f, "       datafile index %zu using 1:2:3 with labels offset 0,0.6 font \",%.0f\" "
-                   "notitle, \\\n",
+        fprintf(f,
+                "       datafile index %zu using 1:2:3 with labels offset 0,0.6 font \",%.0f\" "
+                "notitle, \\\n",
                 k, (n > 1 ? 10 : 12) * sc);
-        fprintf(f, "       datafile index %zu using 1:2:(sprintf(\"%%.2f\", $4)) with labels "
-                   "offset 0,-0.6 font \",%.0f\" notitle\n",
+        fprintf(f,
+                "       datafile index %zu using 1:2:(sprintf(\"%%.2f\", $4)) with labels "
+                "offset 0,-0.6 font \",%.0f\" notitle\n",
                 k, (n > 1 ? 10 : 12) * sc);
     }
     if (n > 1)
@@ -853,8 +875,8 @@ static int chart_compare_fan(const char *dir, const dd_run *runs, const size_t *
     metric_words(metric, &title_w, &axis);
     char stem[96], title[256], caption[768], source[256];
     fmt(stem, sizeof stem, "compare_fan_%s", metric);
-    fmt(title, sizeof title, "%s, whole country, by scenario\nmedian and middle 50%% of replications",
-        title_w);
+    fmt(title, sizeof title,
+        "%s, whole country, by scenario\nmedian and middle 50%% of replications", title_w);
     fmt(source, sizeof source, "monthly.csv of each run (region ALL, metric %s)", metric);
     int first = runs[order[0]].start_month, last = first;
     for (size_t k = 0; k < n; k++) {
@@ -870,8 +892,9 @@ static int chart_compare_fan(const char *dir, const dd_run *runs, const size_t *
     if (rc != 0)
         return rc;
     comment(d.f, title);
-    fprintf(d.f, "# from %s\n# one block per scenario (gnuplot index 0, 1, ...)\n"
-                 "# month p25 p50 p75 p05 p95 mean\n",
+    fprintf(d.f,
+            "# from %s\n# one block per scenario (gnuplot index 0, 1, ...)\n"
+            "# month p25 p50 p75 p05 p95 mean\n",
             source);
     for (size_t k = 0; k < n; k++) {
         const dd_run *r = &runs[order[k]];
@@ -916,11 +939,12 @@ static int chart_compare_fan(const char *dir, const dd_run *runs, const size_t *
     fprintf(f, "  plot \\\n");
     for (size_t k = 0; k < n; k++) {
         const dd_run *r = &runs[order[k]];
-        fprintf(f, "       datafile index %zu using 1:2:4 with filledcurves lc rgb \"%s\" fs "
-                   "transparent solid 0.15 notitle, \\\n",
+        fprintf(f,
+                "       datafile index %zu using 1:2:4 with filledcurves lc rgb \"%s\" fs "
+                "transparent solid 0.15 notitle, \\\n",
                 k, colour_of(k));
-        fprintf(f, "       datafile index %zu using 1:3 with lines lw 2.5 lc rgb \"%s\" title ",
-                k, colour_of(k));
+        fprintf(f, "       datafile index %zu using 1:3 with lines lw 2.5 lc rgb \"%s\" title ", k,
+                colour_of(k));
         char label[DD_NAME_MAX + 16];
         fmt(label, sizeof label, "%s%s", r->name, k == 0 ? " (baseline)" : "");
         gp_str(f, label);
@@ -937,9 +961,10 @@ static int chart_compare_fan(const char *dir, const dd_run *runs, const size_t *
     fmt(caption, sizeof caption,
         "%s for the whole country, one colour per scenario: the line is the median of the "
         "replications, the shading their middle half, the dashed vertical line the scenario's "
-        "median exit month. Where the shadings of two scenarios overlap, single replications "
-        "of the two often cross; the paired differences in the table say how often one is "
-        "above the other.",
+        "median exit month. Where scenarios coincide, the one drawn last (lowest in the legend) "
+        "hides the others. Where the shadings of two scenarios overlap, single replications of "
+        "the two often cross; the paired differences in the table say how often one is above "
+        "the other.",
         title_w);
     return set_add(set, stem, title, caption, err);
 }
@@ -967,9 +992,10 @@ static int chart_cost_vacuum(const char *dir, const dd_run *runs, const size_t *
     if (rc != 0)
         return rc;
     comment(d.f, title);
-    fprintf(d.f, "# from %s\n# troop-months in thousands; vacuum_index in share points\n"
-                 "# scenario tm_mean tm_ci_low tm_ci_high tm_p05 tm_p95 vi_mean vi_ci_low "
-                 "vi_ci_high vi_p05 vi_p95\n",
+    fprintf(d.f,
+            "# from %s\n# troop-months in thousands; vacuum_index in share points\n"
+            "# scenario tm_mean tm_ci_low tm_ci_high tm_p05 tm_p95 vi_mean vi_ci_low "
+            "vi_ci_high vi_p05 vi_p95\n",
             source);
     for (size_t k = 0; k < n; k++) {
         const dd_run *r = &runs[order[k]];
@@ -989,7 +1015,8 @@ static int chart_cost_vacuum(const char *dir, const dd_run *runs, const size_t *
     gp_begin(f, stem, title, source, 1000, 600);
     fprintf(f, "  set title ");
     gp_str(f, title);
-    fprintf(f, "\n  set xlabel \"Troop-months: uniformed personnel x months deployed (thousands)\"\n");
+    fprintf(f,
+            "\n  set xlabel \"Troop-months: uniformed personnel x months deployed (thousands)\"\n");
     fprintf(f, "  set ylabel \"vacuum_index (share points)\"\n");
     fprintf(f, "  set grid\n%s  set offsets graph 0.08, graph 0.08, graph 0.08, graph 0.08\n",
             KEY_BELOW);
@@ -997,19 +1024,22 @@ static int chart_cost_vacuum(const char *dir, const dd_run *runs, const size_t *
     fprintf(f, "  plot \\\n");
     for (size_t k = 0; k < n; k++) {
         const dd_run *r = &runs[order[k]];
-        fprintf(f, "       datafile every ::%zu::%zu using 2:7:5:6:10:11 with xyerrorbars lw 1 pt -1 "
-                   "lc rgb \"%s\" notitle, \\\n",
+        fprintf(f,
+                "       datafile every ::%zu::%zu using 2:7:5:6:10:11 with xyerrorbars lw 1 pt -1 "
+                "lc rgb \"%s\" notitle, \\\n",
                 k, k, colour_of(k));
-        fprintf(f, "       datafile every ::%zu::%zu using 2:7:3:4:8:9 with xyerrorbars lw 3 pt 7 "
-                   "ps 1.4 lc rgb \"%s\" title ",
+        fprintf(f,
+                "       datafile every ::%zu::%zu using 2:7:3:4:8:9 with xyerrorbars lw 3 pt 7 "
+                "ps 1.4 lc rgb \"%s\" title ",
                 k, k, colour_of(k));
         char label[DD_NAME_MAX + 16];
         fmt(label, sizeof label, "%s%s", r->name, k == 0 ? " (baseline)" : "");
         gp_str(f, label);
         fprintf(f, ", \\\n");
         /* Labels alternate above and below their points, so neighbours do not collide. */
-        fprintf(f, "       datafile every ::%zu::%zu using 2:7:1 with labels offset 1.2,%s left "
-                   "font \",10\" tc rgb \"%s\" notitle, \\\n",
+        fprintf(f,
+                "       datafile every ::%zu::%zu using 2:7:1 with labels offset 1.2,%s left "
+                "font \",10\" tc rgb \"%s\" notitle, \\\n",
                 k, k, k % 2 == 0 ? "0.9" : "-0.9", colour_of(k));
     }
     fprintf(f, "       NaN with lines lw 3 lc rgb \"#555555\" title \"thick bars: 95%% CI of the "
@@ -1039,8 +1069,8 @@ static int chart_relapse(const char *dir, const dd_run *runs, const size_t *orde
             return 0;
     char stem[] = "relapse", title[256], caption[768], source[256];
     long window = (long)runs[order[0]].input.params.relapse_window_months;
-    fmt(title, sizeof title, "Relapse into heavier violence within %ld months of the exit, by scenario",
-        window);
+    fmt(title, sizeof title,
+        "Relapse into heavier violence within %ld months of the exit, by scenario", window);
     fmt(source, sizeof source, "summary.csv of each run (relapse)");
     out_file d = {NULL, ""};
     int rc = out_open(&d, dir, stem, "dat", err);
@@ -1201,7 +1231,8 @@ int dd_chart_render(const char *dir, const dd_chart_set *set, const char *gnuplo
             snprintf(errfile, sizeof errfile, "%s/%s.err", dir, set->items[next].name);
             pid_t pid = spawn(dir, gnuplot, script, errfile);
             if (pid < 0) {
-                rc = dd_error_set(err, DD_ERUN, NULL, 0, "cannot start gnuplot: %s", strerror(errno));
+                rc = dd_error_set(err, DD_ERUN, NULL, 0, "cannot start gnuplot: %s",
+                                  strerror(errno));
                 break;
             }
             pids[next++] = pid;
@@ -1253,11 +1284,13 @@ int dd_chart_render(const char *dir, const dd_chart_set *set, const char *gnuplo
             if (rc == 0 && (!WIFEXITED(st) || WEXITSTATUS(st) != 0)) {
                 first_line(errfile, why, sizeof why);
                 if (WIFEXITED(st))
-                    rc = dd_error_set(err, DD_ERUN, NULL, 0, "%s/%s.gp: gnuplot failed (exit %d): %s",
-                                      dir, name, WEXITSTATUS(st), why[0] ? why : "no message");
+                    rc = dd_error_set(err, DD_ERUN, NULL, 0,
+                                      "%s/%s.gp: gnuplot failed (exit %d): %s", dir, name,
+                                      WEXITSTATUS(st), why[0] ? why : "no message");
                 else
-                    rc = dd_error_set(err, DD_ERUN, NULL, 0, "%s/%s.gp: gnuplot was killed (signal %d)",
-                                      dir, name, WIFSIGNALED(st) ? WTERMSIG(st) : 0);
+                    rc = dd_error_set(err, DD_ERUN, NULL, 0,
+                                      "%s/%s.gp: gnuplot was killed (signal %d)", dir, name,
+                                      WIFSIGNALED(st) ? WTERMSIG(st) : 0);
             }
             if (rc == 0 && (!nonempty(svg) || !nonempty(png)))
                 rc = dd_error_set(err, DD_ERUN, NULL, 0, "%s/%s.gp: gnuplot wrote no %s", dir, name,

@@ -34,9 +34,15 @@ int dd_compare_direction(const char *measure)
         const char *name;
         int dir;
     } known[] = {
-        {"civilian_fatalities", 1}, {"fatalities", 1},      {"pk_fatalities", 1},
-        {"troop_months", 1},        {"cost_usd", 1},        {"vacuum_index", 1},
-        {"relapse", 1},             {"peak_displaced", 1},  {"final_state_authority", -1},
+        {"civilian_fatalities", 1},
+        {"fatalities", 1},
+        {"pk_fatalities", 1},
+        {"troop_months", 1},
+        {"cost_usd", 1},
+        {"vacuum_index", 1},
+        {"relapse", 1},
+        {"peak_displaced", 1},
+        {"final_state_authority", -1},
         {"exited", 0},
     };
     for (size_t i = 0; i < sizeof known / sizeof known[0]; i++)
@@ -44,13 +50,13 @@ int dd_compare_direction(const char *measure)
             return known[i].dir;
     if (strncmp(measure, "exit", 4) == 0)
         return 0;
-    static const char *const better_high[] = {"authority", "consent", "legitimacy", "access",
-                                              "host", "quality"};
+    static const char *const better_high[] = {"authority", "consent", "legitimacy",
+                                              "access",    "host",    "quality"};
     for (size_t i = 0; i < sizeof better_high / sizeof better_high[0]; i++)
         if (strstr(measure, better_high[i]) != NULL)
             return -1;
     static const char *const worse_high[] = {"fatalities", "deaths", "displaced", "cost",
-                                             "control", "vacuum", "relapse", "events"};
+                                             "control",    "vacuum", "relapse",   "events"};
     for (size_t i = 0; i < sizeof worse_high / sizeof worse_high[0]; i++)
         if (strstr(measure, worse_high[i]) != NULL)
             return 1;
@@ -193,20 +199,29 @@ const dd_compare_row *dd_comparison_row(const dd_comparison *c, const char *meas
     return NULL;
 }
 
-/* "name [role]; name [role]" of a run's partners, newly allocated. */
+/*
+ * "name [role, N person-months]; ..." of a run's partners, newly allocated:
+ * N is the partner's strength summed over the run's months, so two runs with
+ * the same text had the same partners in about the same strength.
+ */
 static char *partner_list(const dd_input *in)
 {
     size_t len = 1;
     for (size_t i = 0; i < in->n_partners; i++)
-        len += strlen(in->partners[i].name) + strlen(dd_role_name(in->partners[i].role)) + 6;
+        len += strlen(in->partners[i].name) + strlen(dd_role_name(in->partners[i].role)) + 48;
     char *s = malloc(len);
     if (s == NULL)
         return NULL;
     s[0] = '\0';
     size_t used = 0;
-    for (size_t i = 0; i < in->n_partners; i++)
-        used += (size_t)snprintf(s + used, len - used, "%s%s [%s]", i > 0 ? "; " : "",
-                                 in->partners[i].name, dd_role_name(in->partners[i].role));
+    for (size_t i = 0; i < in->n_partners; i++) {
+        double months = 0;
+        for (int t = 0; t < in->months; t++)
+            months += dd_schedule_at(&in->partners[i].strength, in->start_month + t);
+        used += (size_t)snprintf(s + used, len - used, "%s%s [%s, %.0f person-months]",
+                                 i > 0 ? "; " : "", in->partners[i].name,
+                                 dd_role_name(in->partners[i].role), months);
+    }
     return s;
 }
 
@@ -244,8 +259,8 @@ static void pairing_reason(const dd_run *a, const dd_run *b, char *buf, size_t s
 {
     buf[0] = '\0';
     if (a->seed != b->seed)
-        snprintf(buf, size, "seeds differ (%" PRIu64 " in %s, %" PRIu64 " in %s)", a->seed,
-                 a->name, b->seed, b->name);
+        snprintf(buf, size, "seeds differ (%" PRIu64 " in %s, %" PRIu64 " in %s)", a->seed, a->name,
+                 b->seed, b->name);
     else if (a->replications != b->replications)
         snprintf(buf, size, "replication counts differ (%ld in %s, %ld in %s)", a->replications,
                  a->name, b->replications, b->name);
@@ -303,7 +318,7 @@ static int compare_measure(dd_comparison *c, size_t *cap, const dd_run *runs, si
     const dd_run *b = &runs[baseline];
     for (size_t s = 0; s < c->n_scen; s++) {
         if (s == 0)
-            continue; /* scen[0] is the baseline */
+            continue;                          /* scen[0] is the baseline */
         size_t ri = s <= baseline ? s - 1 : s; /* run index of scenario s */
         dd_diff d;
         int rc;
@@ -341,10 +356,11 @@ int dd_compare_runs(const dd_run *runs, size_t n, size_t baseline, dd_comparison
         for (size_t m = 0; same && m < b->n_measures; m++)
             same = strcmp(runs[i].measure[m], b->measure[m]) == 0;
         if (!same)
-            return dd_error_set(err, DD_ECONFIG, runs[i].dir, 0,
-                                "replications.csv has other measure columns than %s/replications.csv "
-                                "(runs of different drawdown versions?)",
-                                b->dir);
+            return dd_error_set(
+                err, DD_ECONFIG, runs[i].dir, 0,
+                "replications.csv has other measure columns than %s/replications.csv "
+                "(runs of different drawdown versions?)",
+                b->dir);
     }
 
     out->scen = calloc(n, sizeof *out->scen);
@@ -481,8 +497,9 @@ static int put_month(FILE *f, int m, const char *file, dd_error *err)
 int dd_compare_write_csv(FILE *f, const dd_comparison *c, dd_error *err)
 {
     static const char file[] = "compare.csv";
-    int rc = put(f, "measure,scenario,baseline,mean,baseline_mean,diff,ci_low,ci_high,share_worse,"
-                    "paired\n",
+    int rc = put(f,
+                 "measure,scenario,baseline,mean,baseline_mean,diff,ci_low,ci_high,share_worse,"
+                 "paired\n",
                  file, err);
     for (size_t i = 0; rc == 0 && i < c->n_rows; i++) {
         const dd_compare_row *r = &c->rows[i];
@@ -498,7 +515,8 @@ int dd_compare_write_csv(FILE *f, const dd_comparison *c, dd_error *err)
             (rc = put_num(f, d->diff, file, err)) != 0 ||
             (rc = put_num(f, d->ci_low, file, err)) != 0 ||
             (rc = put_num(f, d->ci_high, file, err)) != 0 ||
-            (rc = put_num(f, d->share_worse, file, err)) != 0 || (rc = put(f, tail, file, err)) != 0)
+            (rc = put_num(f, d->share_worse, file, err)) != 0 ||
+            (rc = put(f, tail, file, err)) != 0)
             return rc;
     }
     return rc;
@@ -507,8 +525,9 @@ int dd_compare_write_csv(FILE *f, const dd_comparison *c, dd_error *err)
 int dd_compare_write_scenarios(FILE *f, const dd_comparison *c, dd_error *err)
 {
     static const char file[] = "scenarios.csv";
-    int rc = put(f, "scenario,role,run_dir,program,seed,replications,start,months,policy,"
-                    "exited_share,exit_p05,exit_p50,exit_p95",
+    int rc = put(f,
+                 "scenario,role,run_dir,program,seed,replications,start,months,policy,"
+                 "exited_share,exit_p05,exit_p50,exit_p95",
                  file, err);
     for (size_t k = 0; rc == 0 && k < DD_COMPARE_STATE_COUNT; k++) {
         char col[80];
@@ -525,7 +544,8 @@ int dd_compare_write_scenarios(FILE *f, const dd_comparison *c, dd_error *err)
         if ((rc = put_field(f, s->name, file, err)) != 0 ||
             (rc = put(f, i == 0 ? ",baseline," : ",scenario,", file, err)) != 0 ||
             (rc = put_field(f, s->run_dir, file, err)) != 0 || (rc = put(f, ",", file, err)) != 0 ||
-            (rc = put_field(f, s->program, file, err)) != 0 || (rc = put(f, nums, file, err)) != 0 ||
+            (rc = put_field(f, s->program, file, err)) != 0 ||
+            (rc = put(f, nums, file, err)) != 0 ||
             (rc = put_month(f, s->start_month, file, err)) != 0)
             return rc;
         snprintf(nums, sizeof nums, ",%d,", s->months);
@@ -539,7 +559,8 @@ int dd_compare_write_scenarios(FILE *f, const dd_comparison *c, dd_error *err)
             if ((rc = put_num(f, s->state_start[k], file, err)) == 0)
                 rc = put_num(f, s->state_end[k], file, err);
         if (rc == 0 && (rc = put(f, ",", file, err)) == 0 &&
-            (rc = put_field(f, s->partners, file, err)) == 0 && (rc = put(f, ",", file, err)) == 0 &&
+            (rc = put_field(f, s->partners, file, err)) == 0 &&
+            (rc = put(f, ",", file, err)) == 0 &&
             (rc = put_field(f, s->description, file, err)) == 0)
             rc = put(f, "\n", file, err);
     }
@@ -583,8 +604,8 @@ static int read_scenarios(const char *path, dd_comparison *c, dd_error *err)
     if (rc != 0)
         return rc;
     const char *head[13 + 2 * DD_COMPARE_STATE_COUNT + 2] = {
-        "scenario", "role",         "run_dir",  "program",  "seed",     "replications", "start",
-        "months",   "policy",       "exited_share", "exit_p05", "exit_p50", "exit_p95"};
+        "scenario", "role",   "run_dir",      "program",  "seed",     "replications", "start",
+        "months",   "policy", "exited_share", "exit_p05", "exit_p50", "exit_p95"};
     char names[2 * DD_COMPARE_STATE_COUNT][64];
     for (size_t k = 0; k < DD_COMPARE_STATE_COUNT; k++) {
         snprintf(names[2 * k], sizeof names[0], "%s_start", dd_compare_state_metrics[k]);
@@ -672,9 +693,9 @@ static int read_compare_csv(const char *path, dd_comparison *c, dd_error *err)
     int rc = dd_table_load(path, &t, err);
     if (rc != 0)
         return rc;
-    static const char *const head[] = {"measure", "scenario", "baseline", "mean",
-                                       "baseline_mean", "diff", "ci_low", "ci_high",
-                                       "share_worse", "paired"};
+    static const char *const head[] = {"measure",       "scenario", "baseline", "mean",
+                                       "baseline_mean", "diff",     "ci_low",   "ci_high",
+                                       "share_worse",   "paired"};
     rc = dd_table_expect_header(&t, head, 10, 1, err);
     if (rc == 0 && t.n_rows == 0)
         rc = dd_error_set(err, DD_ECONFIG, path, 1, "no rows");

@@ -38,14 +38,14 @@
 
 /* The difference of one measure between a scenario and the baseline. */
 typedef struct dd_diff {
-    double mean;          /* scenario mean (over the pairs when paired) */
-    double baseline_mean; /* baseline mean (over the same pairs when paired) */
-    double diff;          /* mean difference, scenario - baseline */
+    double mean;            /* scenario mean (over the pairs when paired) */
+    double baseline_mean;   /* baseline mean (over the same pairs when paired) */
+    double diff;            /* mean difference, scenario - baseline */
     double ci_low, ci_high; /* 95% CI of diff; NaN when n < 2 */
-    double share_worse;   /* paired: share of pairs with d in the worse direction;
-                             NaN unpaired or when the measure has no direction */
-    int paired;           /* 1 paired, 0 unpaired (Welch) */
-    long n;               /* pairs used (paired), or scenario values (unpaired) */
+    double share_worse;     /* paired: share of pairs with d in the worse direction;
+                               NaN unpaired or when the measure has no direction */
+    int paired;             /* 1 paired, 0 unpaired (Welch) */
+    long n;                 /* pairs used (paired), or scenario values (unpaired) */
 } dd_diff;
 
 /* +1 higher is worse, -1 lower is worse, 0 no direction (see the header comment). */
@@ -70,16 +70,16 @@ extern const char *const dd_compare_state_metrics[DD_COMPARE_STATE_COUNT];
 /* One compared scenario (a row of scenarios.csv). */
 typedef struct dd_compare_scenario {
     char name[DD_NAME_MAX];
-    char *run_dir;       /* as given on the command line; owned */
-    char *program;       /* "drawdown 0.1.0"; owned */
-    char *policy;        /* exit policy name from run.cfg; owned */
-    char *partners;      /* "name [role]; ..." or ""; owned */
-    char *description;   /* owned */
+    char *run_dir;     /* as given on the command line; owned */
+    char *program;     /* "drawdown 0.1.0"; owned */
+    char *policy;      /* exit policy name from run.cfg; owned */
+    char *partners;    /* "name [role, N person-months]; ..." or ""; owned */
+    char *description; /* owned */
     uint64_t seed;
     long replications;
     int start_month, months;
     double exited_share;
-    int exit_p05, exit_p50, exit_p95; /* absolute months, -1 when none exited */
+    int exit_p05, exit_p50, exit_p95;           /* absolute months, -1 when none exited */
     double state_start[DD_COMPARE_STATE_COUNT]; /* national mean, first month; NaN if absent */
     double state_end[DD_COMPARE_STATE_COUNT];   /* national mean, last month; NaN if absent */
 } dd_compare_scenario;
@@ -96,7 +96,7 @@ typedef struct dd_comparison {
     int paired;                /* 1 when every row is paired */
     char unpaired_reason[256]; /* why not, e.g. "seeds differ (11 and 12)"; "" when paired */
     size_t n_rows;
-    dd_compare_row *rows;      /* measure-major, scenarios in order */
+    dd_compare_row *rows; /* measure-major, scenarios in order */
 } dd_comparison;
 
 /*

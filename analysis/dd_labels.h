@@ -22,12 +22,13 @@ typedef struct dd_metric_label {
 const dd_metric_label *dd_labels_metric(const char *name);
 
 typedef struct dd_measure_label {
-    const char *name;  /* as in replications.csv / compare.csv */
-    const char *noun;  /* "civilian deaths over the horizon" */
-    const char *unit;  /* "deaths", "share points", ...; "" for indicators */
-    const char *more;  /* what a scenario did when its value was higher: "cost more civilian lives" */
-    const char *less;  /* ... when lower */
-    int binary;        /* 1: a 0/1 indicator, shown as a percentage of replications */
+    const char *name; /* as in replications.csv / compare.csv */
+    const char *noun; /* "civilian deaths over the horizon" */
+    const char *unit; /* "deaths", "share points", ...; "" for indicators */
+    const char
+        *more; /* what a scenario did when its value was higher: "cost more civilian lives" */
+    const char *less; /* ... when lower */
+    int binary;       /* 1: a 0/1 indicator, shown as a percentage of replications */
 } dd_measure_label;
 
 /* Label of a per-replication measure, or NULL when this module does not know it. */

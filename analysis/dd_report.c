@@ -239,6 +239,12 @@ static words words_of(const char *measure)
         snprintf(w.more, sizeof w.more, "%s", l->more);
         snprintf(w.less, sizeof w.less, "%s", l->less);
         w.binary = l->binary;
+    } else if (strcmp(measure, "exit_reason_none") == 0) {
+        snprintf(w.noun, sizeof w.noun, "no exit before the end of the run");
+        w.unit[0] = '\0';
+        snprintf(w.more, sizeof w.more, "stayed to the end");
+        snprintf(w.less, sizeof w.less, "stayed to the end");
+        w.binary = 1;
     } else if (strncmp(measure, "exit_reason_", 12) == 0) {
         char r[128];
         reason_words(measure + 12, r, sizeof r);
@@ -282,8 +288,9 @@ static void binary_sentence(text *t, const words *w, const char *s, const char *
     if (dec > 1)
         dec = 1;
     if (!ci_known(d)) {
-        tx_add(t, "In %s of replications %s %s, against %s for %s (too few replications for an "
-                  "interval).",
+        tx_add(t,
+               "In %s of replications %s %s, against %s for %s (too few replications for an "
+               "interval).",
                pct(d->mean).s, s, w->more, pct(d->baseline_mean).s, b);
     } else if (d->ci_low == d->ci_high) {
         if (d->diff == 0 && d->mean == 0)
@@ -291,8 +298,8 @@ static void binary_sentence(text *t, const words *w, const char *s, const char *
         else if (d->diff == 0 && d->mean == 1)
             tx_add(t, "Both %s and %s %s in every replication.", s, b, w->more);
         else if (d->diff == 0)
-            tx_add(t, "Both %s and %s %s in %s of replications%s.", s, b, w->more,
-                   pct(d->mean).s, d->paired ? ", the same ones" : "");
+            tx_add(t, "Both %s and %s %s in %s of replications%s.", s, b, w->more, pct(d->mean).s,
+                   d->paired ? ", the same ones" : "");
         else if (d->paired && d->diff >= 1)
             tx_add(t, "In every replication %s %s and %s did not.", s, w->more, b);
         else if (d->paired && d->diff <= -1)
@@ -301,8 +308,9 @@ static void binary_sentence(text *t, const words *w, const char *s, const char *
             tx_add(t, "In %s of replications %s %s, against %s for %s, with no spread at all.",
                    pct(d->mean).s, s, w->more, pct(d->baseline_mean).s, b);
     } else if (d->ci_low > 0 || d->ci_high < 0) {
-        tx_add(t, "In %s of replications %s %s, against %s for %s: %s often by %s percentage "
-                  "points (95%% CI %s to %s).",
+        tx_add(t,
+               "In %s of replications %s %s, against %s for %s: %s often by %s percentage "
+               "points (95%% CI %s to %s).",
                pct(d->mean).s, s, w->more, pct(d->baseline_mean).s, b,
                d->diff > 0 ? "more" : "less", num(fabs(100 * d->diff), dec).s,
                num(100 * d->ci_low, dec).s, num(100 * d->ci_high, dec).s);
@@ -310,11 +318,11 @@ static void binary_sentence(text *t, const words *w, const char *s, const char *
             tx_add(t, " In %s of paired replications %s %s where %s did not.",
                    pct(d->share_worse).s, s, w->more, b);
     } else {
-        tx_add(t, "The runs cannot tell %s and %s apart on %s: %s against %s of replications "
-                  "(difference %s percentage points, 95%% CI %s to %s).",
-               s, b, w->noun, pct(d->mean).s, pct(d->baseline_mean).s,
-               num(100 * d->diff, dec).s, num(100 * d->ci_low, dec).s,
-               num(100 * d->ci_high, dec).s);
+        tx_add(t,
+               "The runs cannot tell %s and %s apart on %s: %s against %s of replications "
+               "(difference %s percentage points, 95%% CI %s to %s).",
+               s, b, w->noun, pct(d->mean).s, pct(d->baseline_mean).s, num(100 * d->diff, dec).s,
+               num(100 * d->ci_low, dec).s, num(100 * d->ci_high, dec).s);
     }
 }
 
@@ -343,13 +351,14 @@ char *dd_report_diff_sentence(const char *measure, const char *scenario, const c
     const char *away = d->diff > 0 ? w.less : w.more;
 
     if (!ci_known(d)) {
-        tx_add(&t, "On average %s and %s differ by %s%s in %s (mean %s against %s); there are "
-                   "too few replications for an interval.",
+        tx_add(&t,
+               "On average %s and %s differ by %s%s in %s (mean %s against %s); there are "
+               "too few replications for an interval.",
                s, b, num(d->diff, dec).s, unit, w.noun, num(d->mean, dm).s,
                num(d->baseline_mean, dm).s);
     } else if (d->ci_low == d->ci_high) {
         if (d->diff == 0)
-            tx_add(&t, "Both %s and %s gave the same %s%s (%s%s).", s, b, w.noun,
+            tx_add(&t, "Both %s and %s had the same %s%s (%s%s).", s, b, w.noun,
                    d->paired ? " in every replication" : ", with no spread in either run",
                    num(d->baseline_mean, dm).s, unit);
         else
@@ -375,8 +384,9 @@ char *dd_report_diff_sentence(const char *measure, const char *scenario, const c
             tx_add(&t, "On average %s %s than %s (%s against %s%s; %s, from unpaired runs).", s,
                    toward, b, num(d->mean, dm).s, num(d->baseline_mean, dm).s, unit, ci);
     } else {
-        tx_add(&t, "The runs cannot tell %s and %s apart on %s: the mean difference is %s%s, with "
-                   "a 95%% CI from %s to %s",
+        tx_add(&t,
+               "The runs cannot tell %s and %s apart on %s: the mean difference is %s%s, with "
+               "a 95%% CI from %s to %s",
                s, b, w.noun, num(d->diff, dec).s, unit, num(d->ci_low, dec).s,
                num(d->ci_high, dec).s);
         if (d->paired && dir != 0 && isfinite(d->share_worse))
@@ -463,9 +473,10 @@ static void run_vacuum(text *t, const dd_run *r)
     char last[DD_MONTH_STR];
     dd_month_format(r->start_month + r->months - 1, last);
     if (r->exit_p50 < 0) {
-        tx_add(t, "The mission did not leave in any of the %ld replications before %s, so this "
-                  "run cannot show whether a vacuum follows an exit; compare it with a run in "
-                  "which the mission leaves.",
+        tx_add(t,
+               "The mission did not leave in any of the %ld replications before %s, so this "
+               "run cannot show whether a vacuum follows an exit; compare it with a run in "
+               "which the mission leaves.",
                r->replications, last);
         return;
     }
@@ -495,27 +506,32 @@ static void run_vacuum(text *t, const dd_run *r)
         double s_up = exited > 0 ? (double)up / (double)exited : NAN;
         double s_down = exited > 0 ? (double)down / (double)exited : NAN;
         if (!isfinite(lo) || !isfinite(hi)) {
-            tx_add(t, " Armed-group control changed by %s in the %ld months after the exit (too "
-                      "few replications for an interval).",
+            tx_add(t,
+                   " Armed-group control changed by %s in the %ld months after the exit (too "
+                   "few replications for an interval).",
                    num(mu, dec).s, window);
         } else if (lo == hi) {
-            tx_add(t, " Armed-group control changed by exactly %s in the %ld months after the exit, "
-                      "in every replication.",
+            tx_add(t,
+                   " Armed-group control changed by exactly %s in the %ld months after the exit, "
+                   "in every replication.",
                    num(mu, dec).s, window);
         } else if (lo > 0 || hi < 0) {
-            tx_add(t, " In the %ld months after the exit, the share of the population under "
-                      "armed-group control %s on average by %s (95%% CI %s to %s)",
+            tx_add(t,
+                   " In the %ld months after the exit, the share of the population under "
+                   "armed-group control %s on average by %s (95%% CI %s to %s)",
                    window, mu > 0 ? "rose" : "fell", num(fabs(mu), dec).s, num(lo, dec).s,
                    num(hi, dec).s);
             if (isfinite(at_exit) && at_exit > 0.001)
-                tx_add(t, ", against a level of %s at the median exit month (a relative change of "
-                          "%.0f%%)",
+                tx_add(t,
+                       ", against a level of %s at the median exit month (a relative change of "
+                       "%.0f%%)",
                        num_auto(at_exit).s, 100.0 * mu / at_exit);
             tx_add(t, ". ");
             up_down(t, s_up, s_down);
         } else {
-            tx_add(t, " In the %ld months after the exit, the runs cannot tell whether armed-group "
-                      "control rose or fell on average (vacuum_index %s, 95%% CI %s to %s). ",
+            tx_add(t,
+                   " In the %ld months after the exit, the runs cannot tell whether armed-group "
+                   "control rose or fell on average (vacuum_index %s, 95%% CI %s to %s). ",
                    window, num(mu, dec).s, num(lo, dec).s, num(hi, dec).s);
             up_down(t, s_up, s_down);
         }
@@ -524,14 +540,16 @@ static void run_vacuum(text *t, const dd_run *r)
         long rw = (long)r->input.params.relapse_window_months;
         long rb = (long)r->input.params.relapse_baseline_months;
         if (mu == 0)
-            tx_add(t, " Violence did not relapse in any replication (relapse: mean monthly deaths "
-                      "in the %ld months after the exit above %s times those of the %ld months "
-                      "before).",
+            tx_add(t,
+                   " Violence did not relapse in any replication (relapse: mean monthly deaths "
+                   "in the %ld months after the exit above %s times those of the %ld months "
+                   "before).",
                    rw, num_auto(r->input.params.relapse_ratio).s, rb);
         else
-            tx_add(t, " Violence relapsed (mean monthly deaths in the %ld months after the exit "
-                      "above %s times those of the %ld months before) in %s of replications "
-                      "(95%% CI %s to %s).",
+            tx_add(t,
+                   " Violence relapsed (mean monthly deaths in the %ld months after the exit "
+                   "above %s times those of the %ld months before) in %s of replications "
+                   "(95%% CI %s to %s).",
                    rw, num_auto(r->input.params.relapse_ratio).s, rb, pct(mu).s,
                    pct(fmax(0.0, lo)).s, pct(fmin(1.0, hi)).s);
     }
@@ -569,13 +587,15 @@ static void run_conditions(text *t, const dd_run *r)
     int have_tm = summary(r, "troop_months", &tm, &tlo, &thi);
     if (strcmp(policy, "conditions") == 0) {
         if (r->exit_p50 < 0) {
-            tx_add(t, "Under the conditions-based policy the mission never left before %s: in no "
-                      "replication were its conditions met often enough.",
+            tx_add(t,
+                   "Under the conditions-based policy the mission never left before %s: in no "
+                   "replication were its conditions met often enough.",
                    last);
         } else {
-            tx_add(t, "Under the conditions-based policy the exit date was not fixed in advance: "
-                      "the mission left in %s of replications, 90%% of them between %s and %s "
-                      "(median %s)",
+            tx_add(t,
+                   "Under the conditions-based policy the exit date was not fixed in advance: "
+                   "the mission left in %s of replications, 90%% of them between %s and %s "
+                   "(median %s)",
                    pct(r->exited_share).s, month(r->exit_p05).s, month(r->exit_p95).s,
                    month(r->exit_p50).s);
             if (r->exited_share < 1)
@@ -588,7 +608,8 @@ static void run_conditions(text *t, const dd_run *r)
         tx_add(t, "This run does not use a conditions-based exit (its policy is \"%s\"", policy);
         for (size_t e = 0; e < r->input.n_events; e++)
             if (strcmp(dd_event_name(r->input.events[e].type), "consent_revoked") == 0) {
-                tx_add(t, ", and the host revokes its consent in %s", month(r->input.events[e].month).s);
+                tx_add(t, ", and the host revokes its consent in %s",
+                       month(r->input.events[e].month).s);
                 break;
             }
         tx_add(t, "). ");
@@ -597,8 +618,9 @@ static void run_conditions(text *t, const dd_run *r)
         else {
             exit_reasons(t, r);
             if (r->exit_p05 == r->exit_p95)
-                tx_add(t, " The exit came in %s in every replication: its timing did not respond "
-                          "to what happened on the ground.",
+                tx_add(t,
+                       " The exit came in %s in every replication: its timing did not respond "
+                       "to what happened on the ground.",
                        month(r->exit_p50).s);
             else
                 tx_add(t, " 90%% of exits fell between %s and %s.", month(r->exit_p05).s,
@@ -608,8 +630,9 @@ static void run_conditions(text *t, const dd_run *r)
     if (have_tm) {
         int dec = dd_report_decimals(tm, (thi - tlo) / 2);
         if (tlo == thi)
-            tx_add(t, " The mission used %s troop-months (uniformed person-months) in every "
-                      "replication.",
+            tx_add(t,
+                   " The mission used %s troop-months (uniformed person-months) in every "
+                   "replication.",
                    num(tm, dec).s);
         else
             tx_add(t, " The mission used %s troop-months on average (95%% CI %s to %s).",
@@ -625,13 +648,15 @@ static void run_consent(text *t, const dd_run *r)
     int te = exit_index(r);
     int tl = r->months - 1;
     int tw = te >= 0 ? te : tl;
-    /* The month before the exit: consent and legitimacy as they stood while the mission was there. */
+    /* The month before the exit: consent and legitimacy as they stood while the mission was there.
+     */
     int tb = te > 0 ? te - 1 : tw;
     double c0 = national(r, "consent", 0, DD_MS_MEAN), cb = national(r, "consent", tb, DD_MS_MEAN);
     double l0 = national(r, "legitimacy", 0, DD_MS_MEAN),
            lb = national(r, "legitimacy", tb, DD_MS_MEAN);
     char when[96];
-    snprintf(when, sizeof when, "%s (%s)", te > 0 ? "the month before the median exit" : "the end of the run",
+    snprintf(when, sizeof when, "%s (%s)",
+             te > 0 ? "the month before the median exit" : "the end of the run",
              month(r->start_month + tb).s);
     if (!isfinite(c0) && !isfinite(l0)) {
         tx_add(t, "This run has no consent or legitimacy series, so it cannot speak to this "
@@ -640,7 +665,8 @@ static void run_consent(text *t, const dd_run *r)
     }
     if (isfinite(c0)) {
         level_change(t, "host consent", c0, cb, when);
-        double p05 = national(r, "consent", tb, DD_MS_P05), p95 = national(r, "consent", tb, DD_MS_P95);
+        double p05 = national(r, "consent", tb, DD_MS_P05),
+               p95 = national(r, "consent", tb, DD_MS_P95);
         if (isfinite(p05) && p95 - p05 >= 0.01)
             tx_add(t, " (90%% of replications between %s and %s)", num(p05, 2).s, num(p95, 2).s);
         tx_add(t, ".");
@@ -661,15 +687,20 @@ static void run_consent(text *t, const dd_run *r)
         if (strcmp(dd_event_name(r->input.events[e].type), "consent_revoked") == 0) {
             scripted = 1;
             if (rev != NULL && rev->mean > 0)
-                tx_add(t, " The host revoked its consent and forced the exit in %s of replications; "
-                          "the revocation (%s) is written into the scenario as a dated event, not "
-                          "produced by the model.",
+                tx_add(t,
+                       " The host revoked its consent and forced the exit in %s of replications; "
+                       "the revocation (%s) is written into the scenario as a dated event, not "
+                       "produced by the model.",
                        pct(rev->mean).s, month(r->input.events[e].month).s);
             break;
         }
-    if (!scripted && rev != NULL && rev->mean > 0)
-        tx_add(t, " The host revoked its consent and forced the exit in %s of replications (95%% "
-                  "CI %s to %s).",
+    if (!scripted && rev != NULL && rev->mean > 0 && rev->ci_low == rev->ci_high)
+        tx_add(t, " The host revoked its consent and forced the exit in %s of replications.",
+               rev->mean >= 1 ? "all" : pct(rev->mean).s);
+    else if (!scripted && rev != NULL && rev->mean > 0)
+        tx_add(t,
+               " The host revoked its consent and forced the exit in %s of replications (95%% "
+               "CI %s to %s).",
                pct(rev->mean).s, pct(fmax(0.0, rev->ci_low)).s, pct(fmin(1.0, rev->ci_high)).s);
     else if (!scripted && rev != NULL)
         tx_add(t, " In no replication was the exit forced by a revocation of consent.");
@@ -730,19 +761,22 @@ static void run_partner(text *t, const dd_run *r)
         tx_add(t, "No mercenary partner takes part in this run, so it cannot speak to this "
                   "argument directly.");
     } else if (arrival < 0) {
-        tx_add(t, "A mercenary partner (%s) is listed but has nobody deployed within the run.", names);
+        tx_add(t, "A mercenary partner (%s) is listed but has nobody deployed within the run.",
+               names);
     } else {
         int before = arrival < 12 ? arrival : 12;
         int after = r->months - arrival < 12 ? r->months - arrival : 12;
-        tx_add(t, "A mercenary partner (%s) arrives in %s.", names, month(r->start_month + arrival).s);
+        tx_add(t, "A mercenary partner (%s) arrives in %s.", names,
+               month(r->start_month + arrival).s);
         if (before >= 3 && after >= 3) {
             double cb = window_mean(r, "civilian_fatalities", arrival - before, arrival);
             double ca = window_mean(r, "civilian_fatalities", arrival, arrival + after);
             double fb = window_mean(r, "fatalities", arrival - before, arrival);
             double fa = window_mean(r, "fatalities", arrival, arrival + after);
             double sb = fb > 0 ? cb / fb : NAN, sa = fa > 0 ? ca / fa : NAN;
-            tx_add(t, " In the %d months before, civilians were %s of conflict deaths (%s civilian "
-                      "deaths a month); in the %d months after, %s (%s a month).",
+            tx_add(t,
+                   " In the %d months before, civilians were %s of conflict deaths (%s civilian "
+                   "deaths a month); in the %d months after, %s (%s a month).",
                    before, pct(sb).s, num_auto(cb).s, after, pct(sa).s, num_auto(ca).s);
             if (isfinite(sa) && isfinite(sb)) {
                 if (fabs(sa - sb) < 0.02)
@@ -758,8 +792,9 @@ static void run_partner(text *t, const dd_run *r)
     }
     if (have && fat > 0) {
         int dec = dd_report_decimals(civ, (chi - clo) / 2);
-        tx_add(t, " Over the whole run civilians were %s of all conflict deaths: %s civilian deaths "
-                  "on average (95%% CI %s to %s).",
+        tx_add(t,
+               " Over the whole run civilians were %s of all conflict deaths: %s civilian deaths "
+               "on average (95%% CI %s to %s).",
                pct(civ / fat).s, num(civ, dec).s, num(clo, dec).s, num(chi, dec).s);
     }
 }
@@ -782,11 +817,11 @@ static void run_host(text *t, const dd_run *r)
         if (clamped)
             tw = r->months - 1;
         if (isfinite(h0))
-            tx_add(t, "Host security forces numbered %s at the start, %s at the median exit month "
-                      "(%s) and %s %s.",
+            tx_add(t,
+                   "Host security forces numbered %s at the start, %s at the median exit month "
+                   "(%s) and %s %s.",
                    num_auto(h0).s, num_auto(national(r, "host_forces", te, DD_MS_MEAN)).s,
-                   month(r->exit_p50).s,
-                   num_auto(national(r, "host_forces", tw, DD_MS_MEAN)).s,
+                   month(r->exit_p50).s, num_auto(national(r, "host_forces", tw, DD_MS_MEAN)).s,
                    clamped ? "in the last month of the run" : "two years later");
         long vi = dd_run_measure_index(r, "vacuum_index");
         if (vi >= 0) {
@@ -804,17 +839,19 @@ static void run_host(text *t, const dd_run *r)
                 tx_add(t, " Armed-group control stayed level or fell after the exit in every "
                           "replication with an exit: the host kept at least the ground it held.");
             else if (exited > 0)
-                tx_add(t, " Armed-group control did not rise after the exit (the host kept at "
-                          "least the ground it held) in %s of the replications with an exit, and "
-                          "rose in the other %s.",
+                tx_add(t,
+                       " Armed-group control did not rise after the exit (the host kept at "
+                       "least the ground it held) in %s of the replications with an exit, and "
+                       "rose in the other %s.",
                        pct((double)held / (double)exited).s,
                        pct(1 - (double)held / (double)exited).s);
         }
     }
     if (have_sa) {
         if (slo == shi)
-            tx_add(t, " State authority ended at %s (population-weighted share) in every "
-                      "replication.",
+            tx_add(t,
+                   " State authority ended at %s (population-weighted share) in every "
+                   "replication.",
                    num(sa, 2).s);
         else
             tx_add(t, " State authority ended at %s on average (95%% CI %s to %s).", num(sa, 3).s,
@@ -855,7 +892,8 @@ static int add_diff(text *t, const dd_comparison *c, const char *measure, size_t
     const dd_compare_row *row = dd_comparison_row(c, measure, s);
     if (row == NULL)
         return 0;
-    tx_take_sentence(t, dd_report_diff_sentence(measure, c->scen[s].name, c->scen[0].name, &row->d));
+    tx_take_sentence(t,
+                     dd_report_diff_sentence(measure, c->scen[s].name, c->scen[0].name, &row->d));
     return 1;
 }
 
@@ -870,8 +908,9 @@ static long state_index(const char *metric)
 static void unpaired_note(text *t, const dd_comparison *c)
 {
     if (!c->paired)
-        tx_add(t, "%sThese runs are not paired (%s), so the intervals are wider and there is no "
-                  "replication-by-replication share.",
+        tx_add(t,
+               "%sThese runs are not paired (%s), so the intervals are wider and there is no "
+               "replication-by-replication share.",
                t->len > 0 ? " " : "", c->unpaired_reason);
 }
 
@@ -880,12 +919,14 @@ static void cmp_vacuum(text *t, const dd_comparison *c)
     /* The caveat first: a run that mostly stays has a small vacuum by definition. */
     for (size_t s = 0; s < c->n_scen; s++)
         if (c->scen[s].exited_share <= 0)
-            tx_add(t, "%sIn %s the mission never left; its vacuum_index counts as 0 and there is "
-                      "no relapse by definition.",
+            tx_add(t,
+                   "%sIn %s the mission never left; its vacuum_index counts as 0 and there is "
+                   "no relapse by definition.",
                    t->len ? " " : "", c->scen[s].name);
         else if (c->scen[s].exited_share < 1)
-            tx_add(t, "%sIn %s the mission stayed to the end in %s of replications; vacuum_index "
-                      "counts those as 0 and relapse as none.",
+            tx_add(t,
+                   "%sIn %s the mission stayed to the end in %s of replications; vacuum_index "
+                   "counts those as 0 and relapse as none.",
                    t->len ? " " : "", c->scen[s].name, pct(1 - c->scen[s].exited_share).s);
     for (size_t s = 1; s < c->n_scen; s++) {
         add_diff(t, c, "vacuum_index", s);
@@ -946,25 +987,30 @@ static void cmp_consent(text *t, const dd_comparison *c)
         double cs = x->state_end[kc], cbv = b->state_end[kc];
         double ls = x->state_end[kl], lbv = b->state_end[kl];
         if (isfinite(cs) && isfinite(cbv))
-            tx_add(t, "%sIn the last month, consent stood at %s in %s against %s in %s", t->len ? " " : "",
-                   num(cs, 2).s, x->name, num(cbv, 2).s, b->name);
+            tx_add(t, "%sIn the last month, consent stood at %s in %s against %s in %s",
+                   t->len ? " " : "", num(cs, 2).s, x->name, num(cbv, 2).s, b->name);
         if (isfinite(ls) && isfinite(lbv))
-            tx_add(t, "%s legitimacy at %s against %s", isfinite(cs) ? ", and" : " Legitimacy in the last month stood", num(ls, 2).s, num(lbv, 2).s);
+            tx_add(t, "%s legitimacy at %s against %s",
+                   isfinite(cs) ? ", and" : " Legitimacy in the last month stood", num(ls, 2).s,
+                   num(lbv, 2).s);
         if (isfinite(cs) || isfinite(ls))
             tx_add(t, " (means over replications).");
-        moved = moved || (isfinite(cs) && fabs(cs - cbv) >= 0.02) || (isfinite(ls) && fabs(ls - lbv) >= 0.02);
+        moved = moved || (isfinite(cs) && fabs(cs - cbv) >= 0.02) ||
+                (isfinite(ls) && fabs(ls - lbv) >= 0.02);
         add_diff(t, c, "exit_reason_consent_revoked", s);
         for (size_t i = 0; i < c->n_rows; i++) {
             const dd_compare_row *row = &c->rows[i];
-            if (row->scenario == s && (strstr(row->measure, "consent") != NULL ||
-                                       strstr(row->measure, "legitimacy") != NULL) &&
+            if (row->scenario == s &&
+                (strstr(row->measure, "consent") != NULL ||
+                 strstr(row->measure, "legitimacy") != NULL) &&
                 strncmp(row->measure, "exit_reason_", 12) != 0)
                 add_diff(t, c, row->measure, s);
         }
     }
     if (!moved)
-        tx_add(t, "%sConsent and legitimacy end at about the same level in every compared run, so "
-                  "this comparison gives no evidence on their erosion.",
+        tx_add(t,
+               "%sConsent and legitimacy end at about the same level in every compared run, so "
+               "this comparison gives no evidence on their erosion.",
                t->len ? " " : "");
     unpaired_note(t, c);
 }
@@ -974,16 +1020,23 @@ static void cmp_partner(text *t, const dd_comparison *c)
     int same = 1, any_merc = 0;
     for (size_t s = 0; s < c->n_scen; s++) {
         same = same && strcmp(c->scen[s].partners, c->scen[0].partners) == 0;
-        any_merc = any_merc || strstr(c->scen[s].partners, "[mercenary]") != NULL;
+        any_merc = any_merc || strstr(c->scen[s].partners, "[mercenary") != NULL;
     }
     if (same)
-        tx_add(t, "All compared runs have the same partners (%s), so differences in civilian "
-                  "deaths come from the mission's course, not from a partner.",
+        tx_add(t,
+               "All compared runs schedule the same partners with the same strength over "
+               "time (%s), so a difference in civilian deaths here does not come from a "
+               "different partner plan (a partner may still leave early under its own rules; "
+               "see the partner_forces series).",
                c->scen[0].partners[0] ? c->scen[0].partners : "none");
-    else
+    else {
+        tx_add(t, "The compared runs differ in their partners or in the partners' strength over "
+                  "time (person-months in the country):");
         for (size_t s = 0; s < c->n_scen; s++)
-            tx_add(t, "%sPartners in %s: %s.", t->len ? " " : "", c->scen[s].name,
-                   c->scen[s].partners[0] ? c->scen[s].partners : "none");
+            tx_add(t, " %s: %s%s", c->scen[s].name,
+                   c->scen[s].partners[0] ? c->scen[s].partners : "none",
+                   s + 1 < c->n_scen ? ";" : ".");
+    }
     if (!any_merc)
         tx_add(t, " No compared run has a mercenary partner.");
     for (size_t s = 1; s < c->n_scen; s++) {
@@ -1000,8 +1053,9 @@ static void cmp_host(text *t, const dd_comparison *c)
     for (size_t s = 1; s < c->n_scen; s++) {
         const dd_compare_scenario *x = &c->scen[s];
         if (isfinite(x->state_end[kh]) && isfinite(b->state_end[kh]))
-            tx_add(t, "%sIn the last month %s had %s host security personnel against %s in %s", t->len ? " " : "",
-                   x->name, num_auto(x->state_end[kh]).s, num_auto(b->state_end[kh]).s, b->name);
+            tx_add(t, "%sIn the last month %s had %s host security personnel against %s in %s",
+                   t->len ? " " : "", x->name, num_auto(x->state_end[kh]).s,
+                   num_auto(b->state_end[kh]).s, b->name);
         if (isfinite(x->state_end[ka]) && isfinite(b->state_end[ka]))
             tx_add(t, ", and armed groups controlled %s%% of the population against %s%%",
                    num(100 * x->state_end[ka], 1).s, num(100 * b->state_end[ka], 1).s);
@@ -1106,9 +1160,10 @@ static const char style[] =
     ".warn{background:#fff4e5;border-left:4px solid #ff7f0e;padding:.4em 1em}\n"
     "code{background:#f3f3f3;padding:0 .2em}nav ol{line-height:1.7}\n";
 
-static const char *const key_order[] = {
-    "vacuum_index", "relapse", "civilian_fatalities", "fatalities", "pk_fatalities",
-    "troop_months", "cost_usd", "peak_displaced", "final_state_authority", "exited"};
+static const char *const key_order[] = {"vacuum_index", "relapse",        "civilian_fatalities",
+                                        "fatalities",   "pk_fatalities",  "troop_months",
+                                        "cost_usd",     "peak_displaced", "final_state_authority",
+                                        "exited"};
 
 /* Inline a PNG file as a data URI. */
 static int h_png(html *h, const char *path, const char *alt, dd_error *err)
@@ -1168,7 +1223,7 @@ static void h_measure_name(html *h, const char *measure, size_t rowspan)
     h_text(h, measure);
     h_raw(h, "</code><br>");
     h_text(h, w.noun);
-    if (w.unit[0] != '\0') {
+    if (w.unit[0] != '\0' && strstr(w.noun, w.unit) == NULL) {
         h_raw(h, " (");
         h_text(h, w.unit);
         h_raw(h, ")");
@@ -1242,7 +1297,7 @@ static int write_run(html *h, const dd_report_item *it, dd_error *err)
     h_text(h, r->name);
     h_raw(h, "</h2>\n<p>");
     h_text(h, r->input.description != NULL && r->input.description[0] ? r->input.description
-                                                                       : "(no description)");
+                                                                      : "(no description)");
     h_raw(h, "</p>\n<h3>What was run</h3>\n<table>\n");
     h_definition(h, "results folder", it->source_dir);
     h_definition(h, "scenario file", r->scenario_file[0] ? r->scenario_file : "(not recorded)");
@@ -1273,7 +1328,8 @@ static int write_run(html *h, const dd_report_item *it, dd_error *err)
              "mean</th><th>5th pct</th><th>median</th><th>95th pct</th></tr>\n");
     for (size_t i = 0; i < r->n_summary; i++) {
         const dd_summary_row *s = &r->summary[i];
-        int dec = dd_report_decimals(fmax(fabs(s->mean), fabs(s->p95)), (s->ci_high - s->ci_low) / 2);
+        int dec =
+            dd_report_decimals(fmax(fabs(s->mean), fabs(s->p95)), (s->ci_high - s->ci_low) / 2);
         h_raw(h, "<tr>");
         h_measure_name(h, s->measure, 1);
         h_cell_num(h, s->mean, dec);
@@ -1303,7 +1359,8 @@ static void cmp_title(char *buf, size_t size, const dd_comparison *c)
 {
     size_t used = (size_t)snprintf(buf, size, "Comparison: ");
     for (size_t s = 1; s < c->n_scen && used < size; s++)
-        used += (size_t)snprintf(buf + used, size - used, "%s%s", s > 1 ? ", " : "", c->scen[s].name);
+        used +=
+            (size_t)snprintf(buf + used, size - used, "%s%s", s > 1 ? ", " : "", c->scen[s].name);
     if (used < size)
         snprintf(buf + used, size - used, " against %s", c->scen[0].name);
 }
@@ -1376,14 +1433,14 @@ static int write_comparison(html *h, const dd_report_item *it, dd_error *err)
                measure's cell spans them. */
             int first = i == 0 || strcmp(c->rows[i - 1].measure, row->measure) != 0;
             size_t span = 1;
-            while (first && i + span < c->n_rows && strcmp(c->rows[i + span].measure, row->measure) == 0)
+            while (first && i + span < c->n_rows &&
+                   strcmp(c->rows[i + span].measure, row->measure) == 0)
                 span++;
             const dd_diff *d = &row->d;
             words w = words_of(row->measure);
             double scale = w.binary ? 100 : 1;
-            int dec = dd_report_decimals(
-                scale * fmax(fabs(d->mean), fabs(d->baseline_mean)),
-                scale * (d->ci_high - d->ci_low) / 2);
+            int dec = dd_report_decimals(scale * fmax(fabs(d->mean), fabs(d->baseline_mean)),
+                                         scale * (d->ci_high - d->ci_low) / 2);
             if (w.binary && dec > 1)
                 dec = 1;
             const char *u = w.binary ? "%" : "";
@@ -1429,9 +1486,10 @@ int dd_report_write(FILE *f, const char *title, const char *program, const dd_re
         n_runs += items[i].run != NULL;
         n_cmp += items[i].cmp != NULL;
     }
-    h_fmt(&h, " from %zu run%s and %zu comparison%s. A teaching and planning model, not a "
-              "forecast: the numbers say what follows from the scenario files and the model's "
-              "assumptions (engine/MODEL.md).</p>\n</header>\n",
+    h_fmt(&h,
+          " from %zu run%s and %zu comparison%s. A teaching and planning model, not a "
+          "forecast: the numbers say what follows from the scenario files and the model's "
+          "assumptions (engine/MODEL.md).</p>\n</header>\n",
           n_runs, n_runs == 1 ? "" : "s", n_cmp, n_cmp == 1 ? "" : "s");
 
     /* Contents and an index of the scenarios. */
@@ -1483,8 +1541,8 @@ int dd_report_write(FILE *f, const char *title, const char *program, const dd_re
     h_raw(&h,
           "<section id=\"how\">\n<h2>How to read this report</h2>\n<p>Each scenario was run "
           "many times (replications) with different random draws. Tables give means with 95% "
-          "confidence intervals: the range within which the mean over infinitely many "
-          "replications would lie, given these. Comparisons of runs that share a seed are "
+          "confidence intervals: ranges built so that 95 times in 100 they hold the mean that "
+          "unlimited replications would give. Comparisons of runs that share a seed are "
           "paired: replication <i>i</i> of each scenario met the same luck, so their difference "
           "shows the effect of the scenario itself. \"Worse in 87%\" means the scenario did worse "
           "than the baseline in 87% of those pairs. When an interval includes zero, the runs "

@@ -28,8 +28,8 @@ typedef enum {
     DD_ARG_VACUUM = 0, /* leaving opens a security vacuum */
     DD_ARG_CONDITIONS, /* leave when conditions are met, not on a date */
     DD_ARG_CONSENT,    /* counter: staying erodes consent and legitimacy */
-    DD_ARG_PARTNER,    /* counter: the militarised partner that replaces the mission harms civilians */
-    DD_ARG_HOST,       /* counter: the host can hold alone */
+    DD_ARG_PARTNER, /* counter: the militarised partner that replaces the mission harms civilians */
+    DD_ARG_HOST,    /* counter: the host can hold alone */
     DD_ARG_COUNT
 } dd_argument;
 
@@ -65,7 +65,8 @@ void dd_report_percent(char *buf, size_t size, double share);
 char *dd_report_diff_sentence(const char *measure, const char *scenario, const char *baseline,
                               const dd_diff *d);
 
-/* The paragraph on one argument for one run, plain text; newly allocated, NULL when out of memory. */
+/* The paragraph on one argument for one run, plain text; newly allocated, NULL when out of memory.
+ */
 char *dd_report_run_paragraph(const dd_run *run, dd_argument a);
 
 /* The paragraph on one argument for a comparison; newly allocated, NULL when out of memory. */

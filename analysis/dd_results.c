@@ -153,9 +153,11 @@ static int read_manifest(dd_run *run, const char *path, dd_error *err)
         return rc;
     char first[16], last[16];
     int count = 0, a = 0, b = 0;
-    if (sscanf(v, "%15s to %15s (%d)", first, last, &count) != 3 || dd_month_parse(first, &a) != 0 ||
-        dd_month_parse(last, &b) != 0 || count < 1 || b - a + 1 != count) {
-        int code = dd_error_set(err, DD_ECONFIG, path, 0, "months line \"%s\" is not understood", v);
+    if (sscanf(v, "%15s to %15s (%d)", first, last, &count) != 3 ||
+        dd_month_parse(first, &a) != 0 || dd_month_parse(last, &b) != 0 || count < 1 ||
+        b - a + 1 != count) {
+        int code =
+            dd_error_set(err, DD_ECONFIG, path, 0, "months line \"%s\" is not understood", v);
         free(v);
         return code;
     }
@@ -173,7 +175,8 @@ static int read_manifest(dd_run *run, const char *path, dd_error *err)
         errno = 0;
         unsigned long long sv = ok ? strtoull(s, NULL, 10) : 0;
         if (!ok || errno != 0) {
-            int code = dd_error_set(err, DD_ECONFIG, path, 0, "seed \"%s\" is not a whole number", v);
+            int code =
+                dd_error_set(err, DD_ECONFIG, path, 0, "seed \"%s\" is not a whole number", v);
             free(v);
             return code;
         }
@@ -222,15 +225,16 @@ static int check_run_cfg(dd_run *run, const char *path, dd_error *err)
     char hex[65];
     dd_sha256_hex(&sha, hex);
     if (strcmp(hex, run->run_cfg_sha256) != 0)
-        return dd_error_set(err, DD_ECONFIG, path, 0,
-                            "does not match run_cfg_sha256 of manifest.txt (changed after the run?)");
+        return dd_error_set(
+            err, DD_ECONFIG, path, 0,
+            "does not match run_cfg_sha256 of manifest.txt (changed after the run?)");
     int rc = dd_scenario_load(path, &run->input, err);
     if (rc != 0)
         return rc;
     const dd_input *in = &run->input;
     if (strcmp(in->name, run->name) != 0)
-        return dd_error_set(err, DD_ECONFIG, path, 0, "scenario \"%s\" but manifest.txt says \"%s\"",
-                            in->name, run->name);
+        return dd_error_set(err, DD_ECONFIG, path, 0,
+                            "scenario \"%s\" but manifest.txt says \"%s\"", in->name, run->name);
     if (in->start_month != run->start_month || in->months != run->months)
         return dd_error_set(err, DD_ECONFIG, path, 0, "months differ from manifest.txt");
     if (in->seed != run->seed || in->replications != run->replications)
@@ -315,8 +319,8 @@ static int read_summary(dd_run *run, const char *path, dd_error *err)
     int rc = dd_table_load(path, &t, err);
     if (rc != 0)
         return rc;
-    static const char *const head[] = {"scenario", "measure", "n", "mean", "sd",
-                                       "p05", "p50", "p95", "ci_low", "ci_high"};
+    static const char *const head[] = {"scenario", "measure", "n",   "mean",   "sd",
+                                       "p05",      "p50",     "p95", "ci_low", "ci_high"};
     rc = dd_table_expect_header(&t, head, 10, 1, err);
     if (rc == 0) {
         run->summary = calloc(t.n_rows + 1, sizeof *run->summary);
@@ -331,11 +335,13 @@ static int read_summary(dd_run *run, const char *path, dd_error *err)
         }
         const char *measure = dd_table_cell(&t, i, 1);
         if (dd_run_summary(run, measure) != NULL) {
-            rc = dd_error_set(err, DD_ECONFIG, path, t.line[i], "measure %s appears twice", measure);
+            rc =
+                dd_error_set(err, DD_ECONFIG, path, t.line[i], "measure %s appears twice", measure);
             break;
         }
         dd_summary_row *s = &run->summary[run->n_summary];
-        double *dst[] = {&s->n, &s->mean, &s->sd, &s->p05, &s->p50, &s->p95, &s->ci_low, &s->ci_high};
+        double *dst[] = {&s->n,   &s->mean, &s->sd,     &s->p05,
+                         &s->p50, &s->p95,  &s->ci_low, &s->ci_high};
         for (size_t c = 0; c < 8 && rc == 0; c++)
             rc = dd_table_number(&t, i, c + 2, dst[c], err);
         if (rc != 0)
@@ -436,8 +442,9 @@ static int read_monthly(dd_run *run, const char *path, dd_error *err)
             break;
         }
         size_t metric = (size_t)find_name(run->metric, run->n_metrics, dd_table_cell(&t, i, 3));
-        size_t cell = ((size_t)(m - run->start_month) * run->n_places + (size_t)place) *
-                          run->n_metrics + metric;
+        size_t cell =
+            ((size_t)(m - run->start_month) * run->n_places + (size_t)place) * run->n_metrics +
+            metric;
         if (run->present[cell]) {
             rc = dd_error_set(err, DD_ECONFIG, path, line, "second row for %s, %s, %s", ms,
                               dd_table_cell(&t, i, 2), dd_table_cell(&t, i, 3));
@@ -454,8 +461,8 @@ static int read_monthly(dd_run *run, const char *path, dd_error *err)
             if (!run->present[((size_t)tm * run->n_places + all) * run->n_metrics + k]) {
                 char ms[DD_MONTH_STR];
                 dd_month_format(run->start_month + tm, ms);
-                rc = dd_error_set(err, DD_ECONFIG, path, 0, "no row for %s, ALL, %s (file cut short?)",
-                                  ms, run->metric[k]);
+                rc = dd_error_set(err, DD_ECONFIG, path, 0,
+                                  "no row for %s, ALL, %s (file cut short?)", ms, run->metric[k]);
                 break;
             }
     dd_table_free(&t);
@@ -606,4 +613,3 @@ size_t dd_run_all(const dd_run *run)
 {
     return run->n_places - 1;
 }
-

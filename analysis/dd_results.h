@@ -25,35 +25,44 @@
 #include "dd_input.h"
 
 /* Statistic columns of monthly.csv, in file order. */
-enum { DD_MS_MEAN = 0, DD_MS_SD, DD_MS_P05, DD_MS_P25, DD_MS_P50, DD_MS_P75, DD_MS_P95, DD_MS_COUNT };
+enum {
+    DD_MS_MEAN = 0,
+    DD_MS_SD,
+    DD_MS_P05,
+    DD_MS_P25,
+    DD_MS_P50,
+    DD_MS_P75,
+    DD_MS_P95,
+    DD_MS_COUNT
+};
 
 /* One row of summary.csv. */
 typedef struct dd_summary_row {
-    char *measure; /* owned */
+    char *measure;                                      /* owned */
     double n, mean, sd, p05, p50, p95, ci_low, ci_high; /* NaN where NA */
 } dd_summary_row;
 
 typedef struct dd_run {
-    char *dir;                 /* the folder as given; owned */
-    char name[DD_NAME_MAX];    /* scenario name */
-    char program[96];          /* manifest "program:", e.g. "drawdown 0.1.0" */
-    char scenario_file[512];   /* manifest "scenario_file:" (may be "") */
+    char *dir;               /* the folder as given; owned */
+    char name[DD_NAME_MAX];  /* scenario name */
+    char program[96];        /* manifest "program:", e.g. "drawdown 0.1.0" */
+    char scenario_file[512]; /* manifest "scenario_file:" (may be "") */
     uint64_t seed;
     long replications;
-    int start_month;           /* absolute month (dd_month.h) */
+    int start_month; /* absolute month (dd_month.h) */
     int months;
     char run_cfg_sha256[65];
-    dd_input input;            /* run.cfg, loaded with dd_scenario_load */
+    dd_input input; /* run.cfg, loaded with dd_scenario_load */
 
     /* replications.csv: measures are the numeric columns after exit_reason. */
     size_t n_measures;
-    char **measure;            /* names; owned */
-    double *value;             /* [measure * replications + replication], NaN for NA */
-    int *exit_month;           /* absolute month, or -1 for NA (no exit) */
-    int *exit_reason;          /* index into reason[] */
+    char **measure;   /* names; owned */
+    double *value;    /* [measure * replications + replication], NaN for NA */
+    int *exit_month;  /* absolute month, or -1 for NA (no exit) */
+    int *exit_reason; /* index into reason[] */
     size_t n_reasons;
-    char **reason;             /* exit reasons: from summary.csv's exit_reason_* rows,
-                                  then any other seen in replications.csv; owned */
+    char **reason; /* exit reasons: from summary.csv's exit_reason_* rows,
+                      then any other seen in replications.csv; owned */
 
     /* summary.csv */
     size_t n_summary;
@@ -62,9 +71,9 @@ typedef struct dd_run {
     /* monthly.csv: places are the regions of run.cfg in order, then ALL. */
     size_t n_places;
     size_t n_metrics;
-    char **metric;             /* names in first-seen order; owned */
-    double *monthly;           /* [((t * n_places + place) * n_metrics + metric) * DD_MS_COUNT + s] */
-    unsigned char *present;    /* [(t * n_places + place) * n_metrics + metric]: row was there */
+    char **metric;          /* names in first-seen order; owned */
+    double *monthly;        /* [((t * n_places + place) * n_metrics + metric) * DD_MS_COUNT + s] */
+    unsigned char *present; /* [(t * n_places + place) * n_metrics + metric]: row was there */
 
     /* Exit months over replications, exact (from replications.csv): the share
        that exited, and the ceil(p n)-th smallest exit month (absolute) among

@@ -41,7 +41,8 @@ static int read_all(const char *path, char **out, size_t *len, dd_error *err)
             if (cap >= TABLE_MAX_BYTES) {
                 free(buf);
                 fclose(f);
-                return dd_error_set(err, DD_ECONFIG, path, 0, "file is too large to be a drawdown table");
+                return dd_error_set(err, DD_ECONFIG, path, 0,
+                                    "file is too large to be a drawdown table");
             }
             char *nb = realloc(buf, cap * 2);
             if (nb == NULL) {
@@ -107,8 +108,8 @@ void dd_table_free(dd_table *t)
 
 /* Where each row starts while the text is being split. */
 typedef struct rows {
-    int *line;         /* 1-based line of each row */
-    size_t *first;     /* index into the fields of each row's first field */
+    int *line;     /* 1-based line of each row */
+    size_t *first; /* index into the fields of each row's first field */
     size_t n, cap;
 } rows;
 
@@ -208,8 +209,8 @@ static int assemble(dd_table *t, const fields *fs, const rows *rs, dd_error *err
         size_t next = i + 1 < rs->n ? rs->first[i + 1] : fs->n;
         size_t got = next - rs->first[i];
         if (got != n_cols)
-            return dd_error_set(err, DD_ECONFIG, path, rs->line[i], "expected %zu fields, found %zu",
-                                n_cols, got);
+            return dd_error_set(err, DD_ECONFIG, path, rs->line[i],
+                                "expected %zu fields, found %zu", n_cols, got);
     }
     for (size_t c = 0; c < n_cols; c++)
         if (fs->v[c][0] == '\0')
@@ -251,7 +252,8 @@ int dd_table_load(const char *path, dd_table *t, dd_error *err)
         for (size_t i = 0; i + 1 < len; i++)
             line += t->buf[i] == '\n';
         dd_table_free(t);
-        return dd_error_set(err, DD_ECONFIG, path, line, "last line is incomplete (file cut short?)");
+        return dd_error_set(err, DD_ECONFIG, path, line,
+                            "last line is incomplete (file cut short?)");
     }
     fields fs = {NULL, 0, 0};
     rows rs = {NULL, NULL, 0, 0};
@@ -287,8 +289,8 @@ int dd_table_expect_header(const dd_table *t, const char *const *names, size_t n
             return dd_error_set(err, DD_ECONFIG, t->path, 1, "header lacks column %s", names[i]);
         if (strcmp(t->header[i], names[i]) != 0)
             return dd_error_set(err, DD_ECONFIG, t->path, 1,
-                                "header column %zu is \"%s\", expected \"%s\"", i + 1,
-                                t->header[i], names[i]);
+                                "header column %zu is \"%s\", expected \"%s\"", i + 1, t->header[i],
+                                names[i]);
     }
     if (exact && t->n_cols != n)
         return dd_error_set(err, DD_ECONFIG, t->path, 1, "header has %zu columns, expected %zu",

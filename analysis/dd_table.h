@@ -17,13 +17,13 @@
 #include "dd_error.h"
 
 typedef struct dd_table {
-    char *path;      /* the file read, as given; owned */
-    size_t n_cols;   /* fields in the header */
-    char **header;   /* n_cols names; point into the table's buffer */
-    size_t n_rows;   /* data rows (the header not counted) */
-    char **cells;    /* n_rows * n_cols fields, row by row */
-    int *line;       /* 1-based line of each data row in the file */
-    char *buf;       /* the file's text, split in place; owned */
+    char *path;    /* the file read, as given; owned */
+    size_t n_cols; /* fields in the header */
+    char **header; /* n_cols names; point into the table's buffer */
+    size_t n_rows; /* data rows (the header not counted) */
+    char **cells;  /* n_rows * n_cols fields, row by row */
+    int *line;     /* 1-based line of each data row in the file */
+    char *buf;     /* the file's text, split in place; owned */
 } dd_table;
 
 /*

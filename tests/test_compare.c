@@ -31,8 +31,8 @@
 
 static void assert_close(double got, double want, const char *what)
 {
-    ck_assert_msg(fabs(got - want) <= TOL * fmax(1.0, fabs(want)), "%s: got %.15g, want %.15g", what,
-                  got, want);
+    ck_assert_msg(fabs(got - want) <= TOL * fmax(1.0, fabs(want)), "%s: got %.15g, want %.15g",
+                  what, got, want);
 }
 
 /* ------------------------------------------------------------ paired */
@@ -113,8 +113,8 @@ START_TEST(pairing_sharpens)
     ck_assert_int_eq(dd_compare_paired(x, b, N, +1, &p, NULL), 0);
     ck_assert_int_eq(dd_compare_unpaired(x, N, b, N, &u, NULL), 0);
     assert_close(p.diff, u.diff, "same mean difference");
-    ck_assert(p.ci_low > 0);             /* the paired interval excludes zero ... */
-    ck_assert(u.ci_low < 0);             /* ... the unpaired one does not */
+    ck_assert(p.ci_low > 0); /* the paired interval excludes zero ... */
+    ck_assert(u.ci_low < 0); /* ... the unpaired one does not */
     ck_assert(p.ci_high - p.ci_low < 0.2 * (u.ci_high - u.ci_low));
 }
 END_TEST
@@ -170,8 +170,7 @@ END_TEST
 /* ------------------------------------------------- runs, built by hand */
 
 /* A run of `reps` replications with two measures, a = base + i and b = 2 base. */
-static void fake_run(dd_run *r, const char *name, uint64_t seed, long reps, double base,
-                     int exits)
+static void fake_run(dd_run *r, const char *name, uint64_t seed, long reps, double base, int exits)
 {
     memset(r, 0, sizeof *r);
     dd_input_init(&r->input);
@@ -340,7 +339,8 @@ START_TEST(table_reads_quoted_fields)
 {
     dd_table t;
     dd_error err;
-    ck_assert_int_eq(load_text("a,b,c\n1,\"x, \"\"y\"\"\",NA\n2,\"two\nlines\",3.5e-2\n", &t, &err), 0);
+    ck_assert_int_eq(load_text("a,b,c\n1,\"x, \"\"y\"\"\",NA\n2,\"two\nlines\",3.5e-2\n", &t, &err),
+                     0);
     ck_assert_uint_eq(t.n_cols, 3);
     ck_assert_uint_eq(t.n_rows, 2);
     ck_assert_str_eq(dd_table_cell(&t, 0, 1), "x, \"y\"");
@@ -365,13 +365,13 @@ START_TEST(table_refuses_damage)
         const char *text;
         int line;
     } bad[] = {
-        {"a,b\n1,2\n3\n", 3},          /* a field missing */
-        {"a,b\n1,2\n3,4", 3},          /* cut short: no final newline */
-        {"a,b\n1,2\n\n3,4\n", 3},      /* blank line */
-        {"a,b\n1,\"2\n", 2},           /* unterminated quote */
-        {"a,b\n1,2\"x\"\n", 2},        /* quote inside a field */
-        {"", 1},                       /* empty */
-        {"a,,b\n1,2,3\n", 1},          /* empty column name */
+        {"a,b\n1,2\n3\n", 3},     /* a field missing */
+        {"a,b\n1,2\n3,4", 3},     /* cut short: no final newline */
+        {"a,b\n1,2\n\n3,4\n", 3}, /* blank line */
+        {"a,b\n1,\"2\n", 2},      /* unterminated quote */
+        {"a,b\n1,2\"x\"\n", 2},   /* quote inside a field */
+        {"", 1},                  /* empty */
+        {"a,,b\n1,2,3\n", 1},     /* empty column name */
     };
     for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
         dd_table t;

@@ -77,7 +77,8 @@ START_TEST(worse_and_sure)
                     "In 87% of paired replications abrupt-exit left more armed-group control two "
                     "years after the exit than conditions-phased (mean difference 0.042 share "
                     "points, 95% CI 0.038 to 0.046).");
-    assert_sentence("final_state_authority", "a", "b", diff(0.70, 0.74, -0.04, -0.041, -0.039, 1, 1),
+    assert_sentence("final_state_authority", "a", "b",
+                    diff(0.70, 0.74, -0.04, -0.041, -0.039, 1, 1),
                     "In every paired replication a ended with less state authority than b (mean "
                     "difference -0.040 share, 95% CI -0.041 to -0.039).");
 }
@@ -111,7 +112,7 @@ START_TEST(exact_and_unpaired)
                     "In every replication a used fewer troop-months than b, by exactly 184,800 "
                     "person-months (84,000 against 268,800).");
     assert_sentence("troop_months", "a", "b", diff(5, 5, 0, 0, 0, 0, 1),
-                    "Both a and b gave the same troop-months (uniformed person-months) in every "
+                    "Both a and b had the same troop-months (uniformed person-months) in every "
                     "replication (5.0 person-months).");
     assert_sentence("civilian_fatalities", "a", "b", diff(120, 100, 20, 10, 30, NAN, 0),
                     "On average a cost more civilian lives than b (120 against 100 deaths; mean "
@@ -182,8 +183,8 @@ static void fake_run(dd_run *r, int exits)
     r->exit_p05 = r->exit_p50 = r->exit_p95 = exits ? r->start_month + 12 : -1;
     r->n_summary = 2;
     r->summary = calloc(2, sizeof *r->summary);
-    r->summary[0] = (dd_summary_row){strdup("vacuum_index"), 4, 0.0425, 0.01, 0.03, 0.045, 0.05,
-                                     0.038, 0.046};
+    r->summary[0] =
+        (dd_summary_row){strdup("vacuum_index"), 4, 0.0425, 0.01, 0.03, 0.045, 0.05, 0.038, 0.046};
     r->summary[1] = (dd_summary_row){strdup("relapse"), 4, 0.25, 0.5, 0, 0, 1, 0.0, 0.6};
     if (!exits) {
         r->summary[0] = (dd_summary_row){r->summary[0].measure, 4, 0, 0, 0, 0, 0, 0, 0};
@@ -316,10 +317,11 @@ START_TEST(comparison_paragraphs)
                         "share points, 95% CI 0.038 to 0.046).");
     free(p);
     p = dd_report_compare_paragraph(&c, DD_ARG_CONDITIONS);
-    ck_assert_msg(strstr(p, "On average abrupt-exit used fewer troop-months than "
-                            "conditions-phased (mean difference -589,251 person-months, 95% CI "
-                            "-598,617 to -579,885); it used more troop-months in none of the paired "
-                            "replications.") != NULL,
+    ck_assert_msg(strstr(p,
+                         "On average abrupt-exit used fewer troop-months than "
+                         "conditions-phased (mean difference -589,251 person-months, 95% CI "
+                         "-598,617 to -579,885); it used more troop-months in none of the paired "
+                         "replications.") != NULL,
                   "%s", p);
     ck_assert_ptr_null(strstr(p, "None of the compared runs uses a conditions-based exit"));
     free(p);
@@ -330,11 +332,12 @@ START_TEST(comparison_paragraphs)
 
     fake_comparison(&c, 0);
     p = dd_report_compare_paragraph(&c, DD_ARG_VACUUM);
-    ck_assert_msg(strstr(p, "On average abrupt-exit left more armed-group control two years after "
-                            "the exit than conditions-phased (0.057 against 0.015 share points; "
-                            "mean difference 0.042 share points, 95% CI 0.038 to 0.046, from "
-                            "unpaired runs). These runs are not paired (seeds differ (11 and 12))") != NULL,
-                  "%s", p);
+    ck_assert_msg(
+        strstr(p, "On average abrupt-exit left more armed-group control two years after "
+                  "the exit than conditions-phased (0.057 against 0.015 share points; "
+                  "mean difference 0.042 share points, 95% CI 0.038 to 0.046, from "
+                  "unpaired runs). These runs are not paired (seeds differ (11 and 12))") != NULL,
+        "%s", p);
     free(p);
     dd_comparison_free(&c);
 }
@@ -347,8 +350,8 @@ START_TEST(page_is_self_contained)
     dd_comparison c;
     fake_comparison(&c, 1);
     dd_chart_set none = {NULL, 0, 0};
-    dd_report_item item = {NULL, &c, "out/compare-x", "out/compare-x/charts", "out/compare-x/charts/",
-                           &none};
+    dd_report_item item = {
+        NULL, &c, "out/compare-x", "out/compare-x/charts", "out/compare-x/charts/", &none};
     FILE *f = tmpfile();
     ck_assert_ptr_nonnull(f);
     dd_error err;
