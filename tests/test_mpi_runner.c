@@ -26,15 +26,15 @@ typedef struct collect {
 } collect;
 
 /* Report a failed check on this rank; `failures` is main's counter. */
-#define CHECK(cond, ...)                                                                       \
-    do {                                                                                       \
-        if (!(cond)) {                                                                         \
-            fprintf(stderr, "test_mpi_runner: rank %d: %s:%d: ", dd_cluster_rank(), __FILE__, \
-                    __LINE__);                                                                 \
-            fprintf(stderr, __VA_ARGS__);                                                      \
-            fputc('\n', stderr);                                                               \
-            failures++;                                                                        \
-        }                                                                                      \
+#define CHECK(cond, ...)                                                                           \
+    do {                                                                                           \
+        if (!(cond)) {                                                                             \
+            fprintf(stderr, "test_mpi_runner: rank %d: %s:%d: ", dd_cluster_rank(), __FILE__,      \
+                    __LINE__);                                                                     \
+            fprintf(stderr, __VA_ARGS__);                                                          \
+            fputc('\n', stderr);                                                                   \
+            failures++;                                                                            \
+        }                                                                                          \
     } while (0)
 
 static int on_rep(void *vctx, long rep, const dd_outcome *o, dd_error *err)

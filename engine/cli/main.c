@@ -296,6 +296,9 @@ static void print_run_summary(const dd_input *in, const dd_results *res, const c
                dd_acc_mean(&s->measure[DD_O_VACUUM_INDEX]),
                100.0 * dd_acc_mean(&s->measure[DD_O_RELAPSE]));
     printf("\n");
+    if (res->processes > 1)
+        printf("  MPI: rank 0 received %.0f MB of other ranks' blocks and waited %.2f s for them\n",
+               res->comm_bytes / 1e6, res->comm_seconds);
 }
 
 static int cmd_run(int argc, char **argv)

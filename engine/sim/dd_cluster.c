@@ -110,9 +110,7 @@ int dd_cluster_init(int *argc, char ***argv)
     return DD_OK;
 }
 
-void dd_cluster_finish(void)
-{
-}
+void dd_cluster_finish(void) {}
 
 int dd_cluster_rank(void)
 {

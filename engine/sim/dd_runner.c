@@ -25,11 +25,12 @@
  * Two buffers alternate. The serial work and the merge thus fill the time
  * threads would otherwise wait at the end of a block for its slowest
  * replication, which is what keeps the parallel efficiency up with many
- * threads and short blocks. A block holds at least 4 replications per
- * thread (fewer leave threads idle at its end) and otherwise as many as fit
- * in BLOCK_BYTES over all buffers, at most BLOCK_MAX_REPS; so memory does not
- * grow with the replication count, only with months x regions (and with the
- * thread count when a replication's series is large).
+ * threads and short blocks. A block holds as many replications as fit in
+ * BLOCK_BYTES over all buffers, at most BLOCK_MAX_REPS, but at least 4 per
+ * thread (fewer leave threads idle at its end) and at least BLOCK_MIN_REPS
+ * (see there); so memory does not grow with the replication count, only
+ * with months x regions (and with the thread count when a replication's
+ * series is large).
  *
  * Several processes (MPI build, mpirun -np K; dd_cluster.h). Rank 0
  * leads; ranks 1..K-1 are workers. Blocks are the unit of work and are
@@ -54,14 +55,15 @@
  * messages progress while the others compute.
  *
  * Communication: every replication's series goes to rank 0 once, 8 bytes x
- * months x (regions + 1) x metrics (149 KB for the historical Mali scenario,
- * so 1.5 GB for 10,000 replications), plus its outcome. Rank 0 merges
- * everything, so the merge (about a tenth of the work) and rank 0's link
- * bound the speed-up. results.comm_seconds and comm_bytes report rank 0's
- * waiting time and the bytes it received. All ranks must run the same model
- * with the same options (checked: series size, months, regions,
- * replications, seed); machines must share the byte layout of double and of
- * dd_outcome (one architecture and compiler across the cluster).
+ * months x (regions + 1) x metrics (189 KB for the historical Mali scenario:
+ * 174 months, 8 places, 17 metrics; so 1.9 GB per 10,000 replications), plus
+ * its outcome. Rank 0 merges everything, so the merge (about a tenth of the
+ * work, see dd_grid_add_unit) and rank 0's link bound the speed-up.
+ * dd_results.comm_seconds and comm_bytes report rank 0's waiting time and
+ * the bytes it received. All ranks must run the same model with the same
+ * options (checked: series size, months, regions, replications, seed);
+ * machines must share the byte layout of double and of dd_outcome (one
+ * architecture and compiler across the cluster).
  */
 #define _DEFAULT_SOURCE /* madvise */
 
@@ -90,6 +92,17 @@
 #define BLOCK_MAX_REPS 4096
 /* Least replications per thread in a block, so no thread idles for long at a block's end. */
 #define BLOCK_MIN_PER_THREAD 4
+/*
+ * Least replications in a block, whatever their size. The merge visits every
+ * cell's histogram once per block; with hundreds of regions the histograms
+ * are gigabytes and each visit starts from main memory, so a visit must
+ * count enough values to pay for itself: at 700 regions a further
+ * region-month costs 900 thread-ns with 16 replications per block and 340
+ * with 32 (as much as with 7 regions). Blocks of 32 such replications take
+ * more than BLOCK_BYTES (about 1 GB at 700 regions and 174 months), which is
+ * still a fraction of what their statistics take.
+ */
+#define BLOCK_MIN_REPS 32
 
 int dd_runner_threads(int threads)
 {
@@ -108,9 +121,8 @@ static void summary_init(dd_summary *s)
     /* vacuum_index can be negative and authority is a share: linear bins. Counts, sums and
        the 0/1 indicators (relapse, exit reasons) take count bins, exact for whole numbers. */
     for (int k = 0; k < DD_O_COUNT; k++) {
-        dd_binning b = (k == DD_O_VACUUM_INDEX || k == DD_O_FINAL_STATE_AUTHORITY)
-                           ? DD_BIN_SHARE
-                           : DD_BIN_COUNT;
+        dd_binning b = (k == DD_O_VACUUM_INDEX || k == DD_O_FINAL_STATE_AUTHORITY) ? DD_BIN_SHARE
+                                                                                   : DD_BIN_COUNT;
         dd_acc_init(&s->measure[k], b);
     }
     dd_acc_init(&s->exit_months, DD_BIN_COUNT);
@@ -262,7 +274,7 @@ struct runner {
     dd_error *err;
     /* Called by thread 0 between work items (MPI progress); NULL for one process. */
     void (*poll)(runner *r);
-    void *cluster; /* the MPI state of this rank, or NULL */
+    void *cluster;        /* the MPI state of this rank, or NULL */
     long requested_block; /* dd_run_tuning.block_reps */
 };
 
@@ -275,14 +287,16 @@ static void block_range(const runner *r, block *b, long index)
 }
 
 /* Replications per block: see the file comment. `buffers` block buffers share BLOCK_BYTES. */
-static long choose_block_reps(long requested, long reps, size_t stride, int threads,
-                              int buffers, int processes)
+static long choose_block_reps(long requested, long reps, size_t stride, int threads, int buffers,
+                              int processes)
 {
     long b = requested;
     if (b <= 0) {
         b = (long)(BLOCK_BYTES / (size_t)buffers / (stride * sizeof(double)));
         if (b < (long)BLOCK_MIN_PER_THREAD * threads)
             b = (long)BLOCK_MIN_PER_THREAD * threads;
+        if (b < BLOCK_MIN_REPS)
+            b = BLOCK_MIN_REPS;
         if (b > BLOCK_MAX_REPS)
             b = BLOCK_MAX_REPS;
         /* Several processes: at least two blocks each, so all have work. */
@@ -436,17 +450,17 @@ typedef struct assign_msg {
 
 typedef struct lead_state {
     int ranks;
-    int *owner;         /* [block] rank running it, -1 while unassigned */
-    long next_assign;   /* blocks below are assigned */
-    int *outstanding;   /* [rank] blocks assigned but not yet received */
-    int *stopped;       /* [rank] stop sent */
-    assign_msg *ring;   /* [rank][SEND_RING] */
-    int *ring_next;     /* [rank] */
-    int draining;       /* after a failure: hand out no more work */
+    int *owner;       /* [block] rank running it, -1 while unassigned */
+    long next_assign; /* blocks below are assigned */
+    int *outstanding; /* [rank] blocks assigned but not yet received */
+    int *stopped;     /* [rank] stop sent */
+    assign_msg *ring; /* [rank][SEND_RING] */
+    int *ring_next;   /* [rank] */
+    int draining;     /* after a failure: hand out no more work */
     /* The block being received. */
     MPI_Request recv[2];
-    int recv_from;      /* rank, or 0 when nothing is being received */
-    int recv_done;      /* its completion was handled */
+    int recv_from;       /* rank, or 0 when nothing is being received */
+    int recv_done;       /* its completion was handled */
     MPI_Datatype series; /* one replication's series */
     double wait_s, bytes;
 } lead_state;
@@ -572,7 +586,8 @@ static int run_lead(runner *r, int ranks)
         rc = block_alloc(&pool[i], r->block_reps, r->stride);
     rc = dd_cluster_agree(rc);
     if (rc != DD_OK) {
-        rc = dd_error_set(r->err, DD_ENOMEM, NULL, 0, "out of memory for the blocks of a cluster run");
+        rc = dd_error_set(r->err, DD_ENOMEM, NULL, 0,
+                          "out of memory for the blocks of a cluster run");
         goto done;
     }
     for (long b = 0; b < r->n_blocks; b++)
@@ -702,7 +717,8 @@ static int run_follow(runner *r)
     if (rc != DD_OK) {
         block_free(&buf[0]);
         block_free(&buf[1]);
-        return dd_error_set(r->err, DD_ENOMEM, NULL, 0, "out of memory for the blocks of a cluster run");
+        return dd_error_set(r->err, DD_ENOMEM, NULL, 0,
+                            "out of memory for the blocks of a cluster run");
     }
     MPI_Datatype series;
     MPI_Type_contiguous((int)r->stride, MPI_DOUBLE, &series);
@@ -743,7 +759,7 @@ static int run_follow(runner *r)
 static int run_cluster(runner *r, int ranks, int rank, int max_threads_in)
 {
     const dd_run_opts *o = r->opts;
-    long mine[6] = {(long)r->stride, (long)dd_model_months(r->m), (long)dd_model_n_regions(r->m),
+    long mine[6] = {(long)r->stride, (long)dd_model_months(r->m),  (long)dd_model_n_regions(r->m),
                     o->replications, (long)(o->seed & 0x7fffffff), (long)max_threads_in};
     long lo[6], hi[6];
     MPI_Allreduce(mine, lo, 6, MPI_LONG, MPI_MIN, MPI_COMM_WORLD);
@@ -754,9 +770,11 @@ static int run_cluster(runner *r, int ranks, int rank, int max_threads_in)
                                 "the processes of the cluster run disagree on the scenario or "
                                 "the options (series size, months, regions, replications, seed)");
     if (r->stride > (size_t)INT_MAX || o->replications > LONG_MAX / 2)
-        return dd_error_set(r->err, DD_ERANGE, NULL, 0, "a replication's series is too large for MPI");
+        return dd_error_set(r->err, DD_ERANGE, NULL, 0,
+                            "a replication's series is too large for MPI");
     /* Rank 0 chooses the block size (for the most threads any rank has) and tells all. */
-    long block_reps = choose_block_reps(r->requested_block, o->replications, r->stride, (int)hi[5], 3, ranks);
+    long block_reps =
+        choose_block_reps(r->requested_block, o->replications, r->stride, (int)hi[5], 3, ranks);
     MPI_Bcast(&block_reps, 1, MPI_LONG, 0, MPI_COMM_WORLD);
     r->block_reps = block_reps;
     r->n_blocks = (o->replications + block_reps - 1) / block_reps;
@@ -771,8 +789,8 @@ static int run_cluster(runner *r, int ranks, int rank, int max_threads_in)
     for (int i = 0; i < r->threads; i++)
         add_draws(&mine_draws, &r->workers[i].draws);
     dd_draws *all = rank == 0 ? malloc((size_t)ranks * sizeof *all) : NULL;
-    MPI_Gather(&mine_draws, (int)sizeof mine_draws, MPI_BYTE, all, (int)sizeof mine_draws,
-               MPI_BYTE, 0, MPI_COMM_WORLD);
+    MPI_Gather(&mine_draws, (int)sizeof mine_draws, MPI_BYTE, all, (int)sizeof mine_draws, MPI_BYTE,
+               0, MPI_COMM_WORLD);
     if (rank == 0 && all != NULL) {
         for (int i = 0; i < ranks; i++)
             add_draws(&r->res->draws, &all[i]);
@@ -829,8 +847,8 @@ int dd_runner_run_tuned(const dd_model *m, const dd_run_opts *opts, const dd_run
     if (res == NULL || r.workers == NULL) {
         rc = dd_error_set(err, DD_ENOMEM, NULL, 0, "out of memory for %d threads", r.threads);
     } else if (rank == 0) {
-        rc = dd_grid_alloc(&res->grid, dd_model_months(m), dd_model_n_regions(m), DD_M_COUNT,
-                           bins, national_only);
+        rc = dd_grid_alloc(&res->grid, dd_model_months(m), dd_model_n_regions(m), DD_M_COUNT, bins,
+                           national_only);
         if (rc != DD_OK)
             dd_error_set(err, rc, NULL, 0, "out of memory for the monthly statistics");
         else
@@ -847,9 +865,9 @@ int dd_runner_run_tuned(const dd_model *m, const dd_run_opts *opts, const dd_run
             dd_error_set(err, rc, NULL, 0, "another process of the cluster run failed to start");
     } else
 #endif
-    if (rc == DD_OK) {
-        r.block_reps = choose_block_reps(tune.block_reps, opts->replications, r.stride, r.threads,
-                                         2, 1);
+        if (rc == DD_OK) {
+        r.block_reps =
+            choose_block_reps(tune.block_reps, opts->replications, r.stride, r.threads, 2, 1);
         r.n_blocks = (opts->replications + r.block_reps - 1) / r.block_reps;
         rc = run_local(&r);
     }

@@ -586,7 +586,8 @@ static int merge_chunk(dd_grid *g, const double *block, size_t n_reps, size_t mo
                so is every value of this block; count them at once. */
             assert(column_is(base + j, n_reps, rep_stride, lo[j]));
             assert(n_reps <= UINT32_MAX);
-            rc = hist_add(cell[i], bin_index((dd_binning)cell[i]->binning, lo[j]), (uint32_t)n_reps);
+            int32_t k = bin_index((dd_binning)cell[i]->binning, lo[j]);
+            rc = hist_add(cell[i], k, (uint32_t)n_reps);
         } else {
             rc = hist_add_column(cell[i], base + j, n_reps, rep_stride);
         }

@@ -5,7 +5,7 @@ engine=$1
 child=$2
 src=$3
 out=$("$engine" "$src/scenarios/mali/historical.cfg" --quick --threads 2 2>/dev/null)
-for name in ns_per_region_month floor_ns_per_region_month floor_ratio reps_per_s_1thread \
+for name in ns_per_region_month floor_ns_per_region_month floor_ratio replay_floor_ratio reps_per_s_1thread \
     reps_per_s_all parallel_efficiency region_scaling_70 region_scaling_700 region_scaling; do
     echo "$out" | grep -Eq "^$name,[0-9.e+-]+,[a-z/-]+\$" || {
         echo "FAIL: bench_engine did not print $name" >&2

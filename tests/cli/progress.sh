@@ -2,11 +2,17 @@
 # stderr only when stderr is a terminal, the run is not --quiet and it lasts
 # longer than a second. Checked: nothing at all on stderr when it is a file or
 # a pipe, with and without --quiet; on a pseudo-terminal (script(1), when
-# present) a progress line, and none with --quiet. The terminal check needs
-# the run to last over a second, so it is skipped when this machine is faster.
+# present) a progress line, and none with --quiet. The runs must last over a
+# second for any of this to mean something: a short run first measures this
+# machine (and build: sanitizers are slower), and the long runs are sized
+# for about 2.5 s.
 . "$(dirname "$0")/common.sh"
 cfg=$src/scenarios/mali/historical.cfg
-reps=6000
+
+"$bin" run "$cfg" --reps 200 --threads 1 --out "$work/probe" >"$work/probe.out" 2>&1
+probe=$(sed -n 's/^historical: .* in \([0-9.]*\) s .*/\1/p' "$work/probe.out")
+[ -n "$probe" ] || fail "no summary from the probe run: $(cat "$work/probe.out")"
+reps=$(awk "BEGIN { r = int(200 * 2.5 / ($probe + 0.001)); print (r < 400 ? 400 : (r > 20000 ? 20000 : r)) }")
 
 "$bin" run "$cfg" --reps $reps --threads 1 --out "$work/file" >"$work/file.out" 2>"$work/file.err"
 [ ! -s "$work/file.err" ] || fail "progress written to a file: $(head -c 200 "$work/file.err")"
