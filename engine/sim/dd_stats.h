@@ -10,9 +10,9 @@
  * any thread count. Histogram counts are integers and order-free.
  *
  * Binning (see engine/MODEL.md, "Accuracy of quantiles"):
- *   DD_BIN_SHARE: linear bins of width 1e-4 over real values of magnitude
- *                 below 2e5 (shares, differences of shares). A quantile is
- *                 off by at most one bin (1e-4).
+ *   DD_BIN_SHARE: linear bins of width 1e-3 over real values of magnitude
+ *                 below 2e6 (shares, differences of shares). A quantile is
+ *                 off by at most one bin (1e-3, a tenth of a percentage point).
  *   DD_BIN_COUNT: for values >= 0. Below 64 units, bins of width one unit
  *                 whose quantile is the bin's lower edge, so quantiles of
  *                 whole numbers (counts, 0/1 indicators) are exact, and other
@@ -61,7 +61,7 @@ void dd_acc_free(dd_acc *a);
 /*
  * Add one value. Returns 0, or DD_ENOMEM when the histogram could not grow
  * (the accumulator is then unchanged). A NaN or infinite value, a negative
- * value under DD_BIN_COUNT, or one of magnitude 2e5 or more under
+ * value under DD_BIN_COUNT, or one of magnitude 2e6 or more under
  * DD_BIN_SHARE, is a programming error (asserted).
  */
 int dd_acc_add(dd_acc *a, double x);
