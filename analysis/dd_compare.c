@@ -569,20 +569,6 @@ int dd_compare_write_scenarios(FILE *f, const dd_comparison *c, dd_error *err)
 
 /* ------------------------------------------------------------- reading */
 
-static char *join(const char *dir, const char *name)
-{
-    size_t ld = strlen(dir), ln = strlen(name);
-    char *p = malloc(ld + ln + 2);
-    if (p == NULL)
-        return NULL;
-    memcpy(p, dir, ld);
-    size_t k = ld;
-    if (k == 0 || p[k - 1] != '/')
-        p[k++] = '/';
-    memcpy(p + k, name, ln + 1);
-    return p;
-}
-
 /* A month field: YYYY-MM or NA (-1). */
 static int cell_month(const dd_table *t, size_t row, size_t col, int *out, dd_error *err)
 {
@@ -763,9 +749,9 @@ static int read_compare_csv(const char *path, dd_comparison *c, dd_error *err)
 int dd_compare_load(const char *dir, dd_comparison *out, dd_error *err)
 {
     memset(out, 0, sizeof *out);
-    char *manifest = join(dir, "manifest.txt");
-    char *scen = join(dir, "scenarios.csv");
-    char *cmp = join(dir, "compare.csv");
+    char *manifest = dd_run_path(dir, "manifest.txt");
+    char *scen = dd_run_path(dir, "scenarios.csv");
+    char *cmp = dd_run_path(dir, "compare.csv");
     char *kind = NULL, *reason = NULL;
     int rc = 0;
     if (manifest == NULL || scen == NULL || cmp == NULL)

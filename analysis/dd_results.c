@@ -21,7 +21,7 @@
 
 /* ---------------------------------------------------------------- helpers */
 
-static char *join(const char *dir, const char *name)
+char *dd_run_path(const char *dir, const char *name)
 {
     size_t ld = strlen(dir), ln = strlen(name);
     char *p = malloc(ld + ln + 2);
@@ -549,7 +549,7 @@ int dd_run_load(const char *dir, dd_run *run, dd_error *err)
                                         "replications.csv", "monthly.csv"};
     int rc = 0;
     for (size_t i = 0; rc == 0 && i < sizeof files / sizeof files[0]; i++) {
-        char *path = join(dir, files[i]);
+        char *path = dd_run_path(dir, files[i]);
         if (path == NULL) {
             rc = dd_error_set(err, DD_ENOMEM, NULL, 0, "out of memory");
             break;

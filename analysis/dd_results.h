@@ -112,6 +112,12 @@ const double *dd_run_cell(const dd_run *run, int t, size_t place, size_t metric)
 size_t dd_run_all(const dd_run *run);
 
 /*
+ * "dir/name" (one slash between them) in a new string the caller frees;
+ * NULL when out of memory.
+ */
+char *dd_run_path(const char *dir, const char *name);
+
+/*
  * Read "key: value" lines of a manifest. Returns 0 and a newly allocated
  * value in *out (caller frees), or DD_ECONFIG when the key is missing (when
  * `required`; otherwise *out is NULL and 0 is returned).
