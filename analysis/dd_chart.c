@@ -241,6 +241,38 @@ static void month_str(int m, char out[DD_MONTH_STR])
     dd_month_format(m, out);
 }
 
+/* Column orders of the monthly quantile rows in the fan charts' data files. */
+static const int fan_cols[6] = {DD_MS_P05, DD_MS_P25, DD_MS_P50, DD_MS_P75, DD_MS_P95, DD_MS_MEAN};
+static const int overlay_cols[6] = {DD_MS_P25, DD_MS_P50, DD_MS_P75,
+                                    DD_MS_P05, DD_MS_P95, DD_MS_MEAN};
+
+/*
+ * Write one run's rows "YYYY-MM v1 .. v6" of a metric at a place, the values
+ * in `cols` order (a month without a cell gets NA). Returns the largest finite
+ * p95 written, for axis ranges.
+ */
+static double quantile_rows(FILE *f, const dd_run *run, size_t place, size_t metric,
+                            const int cols[6])
+{
+    double ymax = 0.0;
+    for (int t = 0; t < run->months; t++) {
+        const double *c = dd_run_cell(run, t, place, metric);
+        char m[DD_MONTH_STR];
+        month_str(run->start_month + t, m);
+        if (c == NULL) {
+            fprintf(f, "%s NA NA NA NA NA NA\n", m);
+            continue;
+        }
+        if (isfinite(c[DD_MS_P95]) && c[DD_MS_P95] > ymax)
+            ymax = c[DD_MS_P95];
+        fputs(m, f);
+        for (int k = 0; k < 6; k++)
+            fprintf(f, " %.10g", c[cols[k]]);
+        fputc('\n', f);
+    }
+    return ymax;
+}
+
 /* ------------------------------------------------------------- one run */
 
 static void metric_words(const char *metric, const char **title, const char **axis)
@@ -288,14 +320,7 @@ static int chart_fan(const char *dir, const dd_run *run, size_t metric, dd_chart
         return rc;
     comment(d.f, title);
     fprintf(d.f, "# from %s\n# month p05 p25 p50 p75 p95 mean\n", source);
-    size_t all = dd_run_all(run);
-    for (int t = 0; t < run->months; t++) {
-        const double *c = dd_run_cell(run, t, all, metric);
-        char m[DD_MONTH_STR];
-        month_str(run->start_month + t, m);
-        fprintf(d.f, "%s %.10g %.10g %.10g %.10g %.10g %.10g\n", m, c[DD_MS_P05], c[DD_MS_P25],
-                c[DD_MS_P50], c[DD_MS_P75], c[DD_MS_P95], c[DD_MS_MEAN]);
-    }
+    quantile_rows(d.f, run, dd_run_all(run), metric, fan_cols);
     rc = out_close(&d, rc, err);
     if (rc != 0)
         return rc;
@@ -383,19 +408,7 @@ static int chart_regions(const char *dir, const dd_run *run, size_t metric, dd_c
     double ymax = 0.0;
     for (size_t r = 0; r < nr; r++) {
         fprintf(d.f, "%s# region %s\n", r > 0 ? "\n\n" : "", run->input.regions[r].name);
-        for (int t = 0; t < run->months; t++) {
-            const double *c = dd_run_cell(run, t, r, metric);
-            char m[DD_MONTH_STR];
-            month_str(run->start_month + t, m);
-            if (c == NULL) {
-                fprintf(d.f, "%s NA NA NA NA NA NA\n", m);
-                continue;
-            }
-            if (isfinite(c[DD_MS_P95]) && c[DD_MS_P95] > ymax)
-                ymax = c[DD_MS_P95];
-            fprintf(d.f, "%s %.10g %.10g %.10g %.10g %.10g %.10g\n", m, c[DD_MS_P05], c[DD_MS_P25],
-                    c[DD_MS_P50], c[DD_MS_P75], c[DD_MS_P95], c[DD_MS_MEAN]);
-        }
+        ymax = fmax(ymax, quantile_rows(d.f, run, r, metric, fan_cols));
     }
     rc = out_close(&d, rc, err);
     if (rc != 0)
@@ -900,13 +913,7 @@ static int chart_compare_fan(const char *dir, const dd_run *runs, const size_t *
         const dd_run *r = &runs[order[k]];
         size_t mi = (size_t)dd_run_metric_index(r, metric);
         fprintf(d.f, "%s# scenario %s\n", k > 0 ? "\n\n" : "", r->name);
-        for (int t = 0; t < r->months; t++) {
-            const double *c = dd_run_cell(r, t, dd_run_all(r), mi);
-            char m[DD_MONTH_STR];
-            month_str(r->start_month + t, m);
-            fprintf(d.f, "%s %.10g %.10g %.10g %.10g %.10g %.10g\n", m, c[DD_MS_P25], c[DD_MS_P50],
-                    c[DD_MS_P75], c[DD_MS_P05], c[DD_MS_P95], c[DD_MS_MEAN]);
-        }
+        quantile_rows(d.f, r, dd_run_all(r), mi, overlay_cols);
     }
     rc = out_close(&d, rc, err);
     if (rc != 0)
