@@ -194,7 +194,7 @@ static size_t ring_len(const dd_model *m)
 
 static size_t block_len(const dd_model *m)
 {
-    return m->n_regions * ARR_COUNT + m->n_partners + ring_len(m);
+    return m->n_regions * (ARR_COUNT + DD_ROLE_COUNT) + m->n_partners + ring_len(m);
 }
 
 dd_state *dd_state_alloc(const dd_model *m)
@@ -219,7 +219,8 @@ dd_state *dd_state_alloc(const dd_model *m)
     s->inflow = block + ARR_INFLOW * R;
     s->troop_share = block + ARR_TROOP_SHARE * R;
     s->monitoring = block + ARR_MONITORING * R;
-    s->partner_gone = block + ARR_COUNT * R;
+    s->partners = block + ARR_COUNT * R;
+    s->partner_gone = s->partners + R * DD_ROLE_COUNT;
     s->recent = s->partner_gone + m->n_partners;
     return s;
 }
@@ -299,7 +300,7 @@ static void state_copy(const dd_model *m, const dd_state *in, dd_state *out)
     double *control = out->control, *authority = out->authority, *host = out->host;
     double *displaced = out->displaced, *suppression = out->suppression, *outflow = out->outflow;
     double *inflow = out->inflow, *troop_share = out->troop_share, *monitoring = out->monitoring;
-    double *partner_gone = out->partner_gone, *recent = out->recent;
+    double *partners = out->partners, *partner_gone = out->partner_gone, *recent = out->recent;
     *out = *in;
     out->armed = block;
     out->control = control;
@@ -311,6 +312,7 @@ static void state_copy(const dd_model *m, const dd_state *in, dd_state *out)
     out->inflow = inflow;
     out->troop_share = troop_share;
     out->monitoring = monitoring;
+    out->partners = partners;
     out->partner_gone = partner_gone;
     out->recent = recent;
 }
@@ -490,7 +492,7 @@ void dd_model_step(const dd_model *m, const dd_state *in, dd_state *out, dd_stre
             share = (1.0 - p->allocation_threat_weight) * share +
                     p->allocation_threat_weight * in->armed[r] / armed_total;
         out->troop_share[r] = share;
-        double x[DD_ROLE_COUNT];
+        double *x = out->partners + r * DD_ROLE_COUNT;
         partner_forces(m, out, t, r, x);
         const double troops = T * share, police = P * reg->police_share;
         const double A = in->armed[r];
@@ -546,8 +548,7 @@ void dd_model_step(const dd_model *m, const dd_state *in, dd_state *out, dd_stre
         draws->rekey++;
 
         const double troops = T * out->troop_share[r], police = P * reg->police_share;
-        double x[DD_ROLE_COUNT];
-        partner_forces(m, out, t, r, x);
+        const double *x = out->partners + r * DD_ROLE_COUNT; /* from pass 1 */
         const double x_fight = x[DD_ROLE_COUNTER_TERRORISM] + x[DD_ROLE_MERCENARY] +
                                x[DD_ROLE_REGIONAL];
         merc_total += x[DD_ROLE_MERCENARY];

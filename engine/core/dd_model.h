@@ -58,6 +58,7 @@ typedef struct dd_state {
     double *partner_gone; /* [partner] 1 once the partner has left by its rule */
     /* Scratch of one step, per region (kept here so the step allocates nothing). */
     double *suppression, *outflow, *inflow, *troop_share, *monitoring;
+    double *partners; /* [region][role] partner forces this month (dd_role order) */
     double host_quality, consent, legitimacy; /* shares */
     double troops_withdrawn;  /* troops taken out by contributors so far (persons) */
     double deaths_short, deaths_long; /* moving averages of national deaths per month */
