@@ -12,6 +12,7 @@
 
 #include "dd_metrics.h"
 #include "dd_month.h"
+#include "dd_table.h"
 
 #define FIRST_YEAR 2012
 #define N_YEARS 12 /* 2012..2023 */
@@ -28,31 +29,32 @@ struct dd_observed {
     int n_idp;
 };
 
-static int open_csv(const char *folder, const char *name, FILE **f, char *path, size_t size,
-                    dd_error *err)
-{
-    snprintf(path, size, "%s/%s", folder, name);
-    *f = fopen(path, "r");
-    if (*f == NULL)
-        return dd_error_set(err, DD_ECONFIG, path, 0, "cannot read the observed series");
-    return DD_OK;
-}
-
 static int year_index(int year)
 {
     return (year >= FIRST_YEAR && year < FIRST_YEAR + N_YEARS) ? year - FIRST_YEAR : -1;
 }
 
-/* Read "YYYY-MM" at the start of a field; -1 when it is not a month. */
-static int month_of(const char *field)
+/*
+ * Read one observed series with the project's strict CSV reader; the header
+ * must begin with `names`. Errors name the file and line.
+ */
+static int load_table(const char *folder, const char *file, const char *const *names, size_t n,
+                      dd_table *t, dd_error *err)
 {
-    char buf[DD_MONTH_STR];
-    if (strlen(field) < 7)
-        return -1;
-    memcpy(buf, field, 7);
-    buf[7] = '\0';
-    int m;
-    return dd_month_parse(buf, &m) == 0 ? m : -1;
+    char path[1024];
+    snprintf(path, sizeof path, "%s/%s", folder, file);
+    int rc = dd_table_load(path, t, err);
+    if (rc == DD_OK)
+        rc = dd_table_expect_header(t, names, n, 0, err);
+    return rc;
+}
+
+/* A month field ("YYYY-MM"); DD_ECONFIG naming the file and line otherwise. */
+static int month_cell(const dd_table *t, size_t row, size_t col, int *out, dd_error *err)
+{
+    if (dd_month_parse(dd_table_cell(t, row, col), out) != 0)
+        return dd_error_set(err, DD_ECONFIG, t->path, t->line[row], "expected a month YYYY-MM");
+    return DD_OK;
 }
 
 int dd_observed_load(dd_observed **out, const char *folder, dd_error *err)
@@ -61,97 +63,80 @@ int dd_observed_load(dd_observed **out, const char *folder, dd_error *err)
     dd_observed *o = calloc(1, sizeof *o);
     if (o == NULL)
         return dd_error_set(err, DD_ENOMEM, NULL, 0, "out of memory");
-    char path[1024], line[512];
-    FILE *f = NULL;
-    int rc, lineno;
+    dd_table t;
+    memset(&t, 0, sizeof t);
+    int rc, month;
+    double a, b;
 
-    /* month,region,events,fatalities */
-    if ((rc = open_csv(folder, "acled_mali_region_month.csv", &f, path, sizeof path, err)) != DD_OK)
-        goto fail;
-    lineno = 0;
-    while (fgets(line, sizeof line, f) != NULL) {
-        if (++lineno == 1)
-            continue;
-        char region[64];
-        double ev, fat;
-        int month = month_of(line);
-        if (month < 0 || sscanf(line + 8, "%63[^,],%lf,%lf", region, &ev, &fat) != 3) {
-            fclose(f);
-            rc = dd_error_set(err, DD_ECONFIG, path, lineno, "expected month,region,events,fatalities");
-            goto fail;
-        }
+    static const char *const acled[] = {"month", "region", "events", "fatalities"};
+    rc = load_table(folder, "acled_mali_region_month.csv", acled, 4, &t, err);
+    for (size_t r = 0; rc == DD_OK && r < t.n_rows; r++) {
+        if ((rc = month_cell(&t, r, 0, &month, err)) != DD_OK ||
+            (rc = dd_table_number(&t, r, 2, &a, err)) != DD_OK ||
+            (rc = dd_table_number(&t, r, 3, &b, err)) != DD_OK)
+            break;
         int y = year_index(month / 12);
         if (y < 0)
             continue;
-        o->events[y] += ev;
-        o->fatalities[y] += fat;
+        const char *region = dd_table_cell(&t, r, 1);
+        o->events[y] += a;
+        o->fatalities[y] += b;
         if (strcmp(region, "Mopti") == 0 || strcmp(region, "Segou") == 0)
-            o->centre[y] += fat;
+            o->centre[y] += b;
     }
-    fclose(f);
+    dd_table_free(&t);
 
-    /* month,all_causes,malicious_act */
-    if ((rc = open_csv(folder, "minusma_fatalities_month.csv", &f, path, sizeof path, err)) != DD_OK)
-        goto fail;
-    lineno = 0;
-    while (fgets(line, sizeof line, f) != NULL) {
-        if (++lineno == 1)
-            continue;
-        double all, malicious;
-        int month = month_of(line);
-        if (month < 0 || sscanf(line + 8, "%lf,%lf", &all, &malicious) != 2) {
-            fclose(f);
-            rc = dd_error_set(err, DD_ECONFIG, path, lineno, "expected month,all_causes,malicious_act");
-            goto fail;
-        }
+    static const char *const minusma[] = {"month", "all_causes", "malicious_act"};
+    if (rc == DD_OK)
+        rc = load_table(folder, "minusma_fatalities_month.csv", minusma, 3, &t, err);
+    for (size_t r = 0; rc == DD_OK && r < t.n_rows; r++) {
+        if ((rc = month_cell(&t, r, 0, &month, err)) != DD_OK ||
+            (rc = dd_table_number(&t, r, 2, &a, err)) != DD_OK)
+            break;
         int y = year_index(month / 12);
         if (y >= 0)
-            o->pk[y] += malicious;
-        o->pk_total += malicious;
+            o->pk[y] += a;
+        o->pk_total += a;
     }
-    fclose(f);
+    dd_table_free(&t);
 
-    /* year,civilians_killed,source,definition */
-    if ((rc = open_csv(folder, "civilian_fatalities_mali_year.csv", &f, path, sizeof path, err)) != DD_OK)
-        goto fail;
-    lineno = 0;
-    while (fgets(line, sizeof line, f) != NULL) {
-        if (++lineno == 1)
-            continue;
-        int year;
-        double killed;
-        if (sscanf(line, "%d,%lf", &year, &killed) != 2 || year_index(year) < 0) {
-            fclose(f);
-            rc = dd_error_set(err, DD_ECONFIG, path, lineno, "expected year,civilians_killed,...");
-            goto fail;
+    static const char *const civilians[] = {"year", "civilians_killed"};
+    if (rc == DD_OK)
+        rc = load_table(folder, "civilian_fatalities_mali_year.csv", civilians, 2, &t, err);
+    for (size_t r = 0; rc == DD_OK && r < t.n_rows; r++) {
+        if ((rc = dd_table_number(&t, r, 0, &a, err)) != DD_OK ||
+            (rc = dd_table_number(&t, r, 1, &b, err)) != DD_OK)
+            break;
+        if (year_index((int)a) < 0) {
+            rc = dd_error_set(err, DD_ECONFIG, t.path, t.line[r], "year outside 2012-2023");
+            break;
         }
-        o->civilians[year_index(year)] = killed;
+        o->civilians[year_index((int)a)] = b;
     }
-    fclose(f);
+    dd_table_free(&t);
 
-    /* date,idps,source */
-    if ((rc = open_csv(folder, "idp_mali.csv", &f, path, sizeof path, err)) != DD_OK)
-        goto fail;
-    lineno = 0;
-    while (fgets(line, sizeof line, f) != NULL) {
-        if (++lineno == 1)
-            continue;
-        double idps;
-        int month = month_of(line);
-        if (month < 0 || sscanf(line + 8, "%lf", &idps) != 1 || o->n_idp >= 32) {
-            fclose(f);
-            rc = dd_error_set(err, DD_ECONFIG, path, lineno, "expected date,idps,source");
-            goto fail;
+    static const char *const idp[] = {"date", "idps"};
+    if (rc == DD_OK)
+        rc = load_table(folder, "idp_mali.csv", idp, 2, &t, err);
+    for (size_t r = 0; rc == DD_OK && r < t.n_rows; r++) {
+        if ((rc = month_cell(&t, r, 0, &month, err)) != DD_OK ||
+            (rc = dd_table_number(&t, r, 1, &a, err)) != DD_OK)
+            break;
+        if (o->n_idp >= (int)(sizeof o->idp / sizeof o->idp[0])) {
+            rc = dd_error_set(err, DD_ECONFIG, t.path, t.line[r], "too many observations");
+            break;
         }
         o->idp_month[o->n_idp] = month;
-        o->idp[o->n_idp++] = idps;
+        o->idp[o->n_idp++] = a;
     }
-    fclose(f);
+    dd_table_free(&t);
+
+    if (rc != DD_OK) {
+        free(o);
+        return rc;
+    }
     *out = o;
     return DD_OK;
-fail:
-    free(o);
-    return rc;
 }
 
 void dd_observed_free(dd_observed *o)
