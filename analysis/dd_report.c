@@ -1311,9 +1311,14 @@ static int write_run(html *h, const dd_report_item *it, dd_error *err)
     h_definition(h, "months", tmp);
     h_definition(h, "exit policy", dd_policy_get(r->input.policy.kind)->name);
     text ev = {NULL, 0, 0, 0};
-    for (size_t e = 0; e < r->input.n_events; e++)
-        tx_add(&ev, "%s%s %s", e ? "; " : "", month(r->input.events[e].month).s,
-               dd_event_name(r->input.events[e].type));
+    for (size_t e = 0; e < r->input.n_events; e++) {
+        const dd_event *de = &r->input.events[e];
+        tx_add(&ev, "%s%s %s", e ? "; " : "", month(de->month).s, dd_event_name(de->type));
+        /* An offensive acts on one region: name it, or the line reads as national. */
+        if (de->type == DD_EVENT_OFFENSIVE && de->region >= 0 &&
+            (size_t)de->region < r->input.n_regions)
+            tx_add(&ev, " in %s", r->input.regions[de->region].name);
+    }
     char *evs = tx_take(&ev);
     if (evs == NULL)
         return dd_error_set(err, DD_ENOMEM, NULL, 0, "out of memory");

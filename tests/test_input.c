@@ -1,5 +1,6 @@
 /* Tests of dd_input: schedules and the whole-input validator. */
 #include <check.h>
+#include <math.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -83,6 +84,33 @@ START_TEST(test_input__events_outside_the_horizon_are_refused)
 }
 END_TEST
 
+START_TEST(test_input__an_offensive_needs_a_region_and_fighters)
+{
+    /* The validator backs the loader up for inputs built in code. */
+    dd_input in;
+    dd_error err;
+    dd_test_input(&in, 2, 12, 1000.0, 100.0);
+    dd_test_add_offensive(&in, 1, 3, 600.0);
+    ck_assert_int_eq(check(&in, &err), DD_OK);
+    in.events[0].region = 2;
+    ck_assert_int_eq(check(&in, &err), DD_ERANGE);
+    ck_assert_str_eq(err.msg, "offensive: region index 2 is not a region");
+    in.events[0].region = -1;
+    ck_assert_int_eq(check(&in, &err), DD_ERANGE);
+    in.events[0].region = 1;
+    in.events[0].magnitude = 0.0;
+    ck_assert_int_eq(check(&in, &err), DD_ERANGE);
+    ck_assert_str_eq(err.msg, "offensive: magnitude = 0 fighters must be > 0 and at most 1e+06");
+    in.events[0].magnitude = DD_OFFENSIVE_MAX;
+    ck_assert_int_eq(check(&in, &err), DD_OK);
+    in.events[0].magnitude = 2.0 * DD_OFFENSIVE_MAX;
+    ck_assert_int_eq(check(&in, &err), DD_ERANGE);
+    in.events[0].magnitude = NAN;
+    ck_assert_int_eq(check(&in, &err), DD_ERANGE);
+    dd_input_free(&in);
+}
+END_TEST
+
 START_TEST(test_input__negative_counts_and_bad_shares_are_refused)
 {
     dd_input in;
@@ -134,6 +162,7 @@ static Suite *suite(void)
     tcase_add_test(tc, test_input__shares_must_sum_to_one);
     tcase_add_test(tc, test_input__dates_must_increase);
     tcase_add_test(tc, test_input__events_outside_the_horizon_are_refused);
+    tcase_add_test(tc, test_input__an_offensive_needs_a_region_and_fighters);
     tcase_add_test(tc, test_input__negative_counts_and_bad_shares_are_refused);
     tcase_add_test(tc, test_input__calendar_policy_is_checked);
     suite_add_tcase(s, tc);

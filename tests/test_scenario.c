@@ -196,6 +196,8 @@ static void inputs_equal(const dd_input *a, const dd_input *b)
         ck_assert_int_eq(a->events[e].type, b->events[e].type);
         ck_assert_msg(a->events[e].magnitude == b->events[e].magnitude, "events[%zu].magnitude",
                       e);
+        if (a->events[e].type == DD_EVENT_OFFENSIVE)
+            ck_assert_int_eq(a->events[e].region, b->events[e].region);
     }
     ck_assert_int_eq(a->policy.kind, b->policy.kind);
     ck_assert_int_eq(a->policy.start_month, b->policy.start_month);
@@ -734,15 +736,20 @@ START_TEST(test_scenario__full_model_scenario_loads_every_new_setting)
     ck_assert_msg(in.partners[0].leave_below_consent == 0.3, "rule");
     ck_assert_msg(in.partners[1].leave_below_consent == -1.0, "-1: no rule");
 
-    ck_assert_uint_eq(in.n_events, 4);
+    ck_assert_uint_eq(in.n_events, 5);
     ck_assert_int_eq(in.events[0].type, DD_EVENT_DISINFORMATION);
     ck_assert_msg(in.events[0].magnitude == -1.0, "disinformation: the default");
+    ck_assert_int_eq(in.events[0].region, -1);
     ck_assert_int_eq(in.events[1].type, DD_EVENT_COUP);
     ck_assert_msg(in.events[1].magnitude == 0.25, "coup magnitude");
-    ck_assert_int_eq(in.events[2].type, DD_EVENT_CONTRIBUTOR_PULLOUT);
-    ck_assert_msg(in.events[2].magnitude == 1200.0, "troops leaving");
-    ck_assert_int_eq(in.events[3].type, DD_EVENT_CONSENT_REVOKED);
-    ck_assert_msg(in.events[3].magnitude == -1.0, "no magnitude");
+    ck_assert_int_eq(in.events[2].type, DD_EVENT_OFFENSIVE);
+    ck_assert_msg(in.events[2].magnitude == 750.0, "fighters arriving");
+    ck_assert_int_eq(in.events[2].region, 1); /* North */
+    ck_assert_int_eq(in.events[2].month, month_of("2017-02"));
+    ck_assert_int_eq(in.events[3].type, DD_EVENT_CONTRIBUTOR_PULLOUT);
+    ck_assert_msg(in.events[3].magnitude == 1200.0, "troops leaving");
+    ck_assert_int_eq(in.events[4].type, DD_EVENT_CONSENT_REVOKED);
+    ck_assert_msg(in.events[4].magnitude == -1.0, "no magnitude");
 
     const dd_policy_spec *pol = &in.policy;
     ck_assert_int_eq(pol->kind, DD_POLICY_CONDITIONS);
@@ -755,7 +762,7 @@ START_TEST(test_scenario__full_model_scenario_loads_every_new_setting)
     ck_assert_msg(pol->authority_min == 0.45, "authority_min");
     ck_assert_int_eq(pol->on_fail, DD_ONFAIL_REVERSE);
     ck_assert_int_eq(pol->civilians_stay, 1);
-    ck_assert_int_eq(pol->loc.line, 47);
+    ck_assert_int_eq(pol->loc.line, 48);
     ck_assert_int_eq((int)in.civilians.n, 2);
     ck_assert_msg(in.civilians.points[1].value == 900.0, "civilian staff");
 
@@ -863,7 +870,7 @@ START_TEST(test_scenario__event_magnitudes_are_checked_by_type)
     load_fails("events = ( { date = \"2014-01\"; type = \"consent_revoked\"; magnitude = 1; } );\n",
                DD_ECONFIG, REST_LINE, "events[0]: consent_revoked takes no 'magnitude'");
     load_fails("events = ( { date = \"2014-01\"; type = \"coup\"; size = 1; } );\n", DD_ECONFIG,
-               REST_LINE, "unknown key 'size' in events[0] (known: date, type, magnitude)");
+               REST_LINE, "unknown key 'size' in events[0] (known: date, type, region, magnitude)");
 
     /* Whole numbers, zero and an explicit -1 are accepted. */
     char *text = scenario_text(PLAIN_REGIONS,
@@ -879,6 +886,91 @@ START_TEST(test_scenario__event_magnitudes_are_checked_by_type)
     ck_assert_msg(in.events[0].magnitude == 1.0, "coup 1");
     ck_assert_msg(in.events[1].magnitude == -1.0, "disinformation -1");
     ck_assert_msg(in.events[2].magnitude == 0.0, "pull-out 0");
+    dd_input_free(&in);
+    free(text);
+}
+END_TEST
+
+START_TEST(test_scenario__offensive_is_read_written_and_described)
+{
+    char *text = scenario_text(PLAIN_REGIONS,
+                               "events = ( { date = \"2014-01\"; type = \"coup\"; },\n"
+                               "  { date = \"2014-03\"; type = \"offensive\"; region = \"Kidal\";\n"
+                               "    magnitude = 600; } );\n");
+    dd_input in;
+    dd_error err;
+    ck_assert_msg(load_text(text, &in, &err) == DD_OK, "line %d: %s", err.line, err.msg);
+    ck_assert_int_eq(in.events[0].region, -1);
+    ck_assert_int_eq(in.events[1].type, DD_EVENT_OFFENSIVE);
+    ck_assert_int_eq(in.events[1].month, month_of("2014-03"));
+    ck_assert_int_eq(in.events[1].region, 1); /* Kidal, the second region */
+    ck_assert_msg(in.events[1].magnitude == 600.0, "fighters");
+    ck_assert_int_eq(in.events[1].loc.line, REST_LINE + 1);
+    char *out = written(&in);
+    ck_assert_msg(strstr(out, "  { date = \"2014-03\"; type = \"offensive\"; region = \"Kidal\"; "
+                              "magnitude = 6e+02; }\n") != NULL,
+                  "run.cfg:\n%s", out);
+    free(out);
+    out = described(&in);
+    ck_assert_msg(strstr(out, "2014-03 offensive: 600 fighters join the armed groups in Kidal\n") !=
+                      NULL,
+                  "summary:\n%s", out);
+    free(out);
+    round_trip(&in);
+    dd_input_free(&in);
+    free(text);
+}
+END_TEST
+
+START_TEST(test_scenario__offensive_needs_a_known_region_and_fighters)
+{
+    load_fails("events = ( { date = \"2014-01\"; type = \"offensive\"; magnitude = 600; } );\n",
+               DD_ECONFIG, REST_LINE,
+               "events[0]: offensive needs 'region' (the region the fighters join)");
+    load_fails("events = ( { date = \"2014-01\"; type = \"offensive\";\n"
+               "  region = \"Kidl\"; magnitude = 600; } );\n",
+               DD_ECONFIG, REST_LINE + 1,
+               "events[0].region: unknown region \"Kidl\" (did you mean \"Kidal\"?)");
+    load_fails("events = ( { date = \"2014-01\"; type = \"offensive\";\n"
+               "  region = \"Timbuktu\"; magnitude = 600; } );\n",
+               DD_ECONFIG, REST_LINE + 1,
+               "events[0].region: unknown region \"Timbuktu\" (known: Gao, Kidal)");
+    load_fails("events = ( { date = \"2014-01\"; type = \"offensive\"; region = 1; magnitude = 6; "
+               "} );\n",
+               DD_ECONFIG, REST_LINE,
+               "events[0].region must be a string in double quotes, not an integer");
+    load_fails("events = ( { date = \"2014-01\"; type = \"offensive\"; region = \"Gao\"; } );\n",
+               DD_ECONFIG, REST_LINE, "events[0]: offensive needs 'magnitude' (fighters arriving)");
+    load_fails("events = ( { date = \"2014-01\"; type = \"offensive\"; region = \"Gao\";\n"
+               "  magnitude = 0; } );\n",
+               DD_ERANGE, REST_LINE + 1, "events[0].magnitude = 0 must be > 0");
+    load_fails("events = ( { date = \"2014-01\"; type = \"offensive\"; region = \"Gao\";\n"
+               "  magnitude = -1; } );\n",
+               DD_ERANGE, REST_LINE + 1, "events[0].magnitude = -1 must be > 0");
+    load_fails("events = ( { date = \"2014-01\"; type = \"offensive\"; region = \"Gao\";\n"
+               "  magnitude = 2e6; } );\n",
+               DD_ERANGE, REST_LINE + 1,
+               "events[0].magnitude = 2000000 must be at most 1e+06 (fighters arriving)");
+    /* Each type takes only its own keys: a region on any other event is refused. */
+    load_fails("events = ( { date = \"2014-01\"; type = \"coup\";\n"
+               "  region = \"Gao\"; } );\n",
+               DD_ECONFIG, REST_LINE + 1, "events[0]: coup takes no 'region'");
+    load_fails("events = ( { date = \"2014-01\"; type = \"contributor_pullout\"; magnitude = 5;\n"
+               "  region = \"Gao\"; } );\n",
+               DD_ECONFIG, REST_LINE + 1, "events[0]: contributor_pullout takes no 'region'");
+
+    /* The largest offensive allowed loads; a fraction of a fighter-equivalent too. */
+    char *text =
+        scenario_text(PLAIN_REGIONS, "events = ( { date = \"2014-01\"; type = \"offensive\"; "
+                                     "region = \"Gao\"; magnitude = 1e6; },\n"
+                                     "  { date = \"2014-01\"; type = \"offensive\"; "
+                                     "region = \"Gao\"; magnitude = 0.5; } );\n");
+    dd_input in;
+    dd_error err;
+    ck_assert_msg(load_text(text, &in, &err) == DD_OK, "%s", err.msg);
+    ck_assert_msg(in.events[0].magnitude == DD_OFFENSIVE_MAX, "largest");
+    ck_assert_msg(in.events[1].magnitude == 0.5, "fraction");
+    ck_assert_int_eq(in.events[1].region, 0);
     dd_input_free(&in);
     free(text);
 }
@@ -1130,6 +1222,8 @@ START_TEST(test_scenario__full_model_settings_are_written_and_read_back)
         "    role = \"counter_terrorism\";\n    leave_below_consent = -1.0;\n",
         "  { date = \"2016-03\"; type = \"disinformation\"; magnitude = -1.0; },\n",
         "  { date = \"2016-03\"; type = \"coup\"; magnitude = 0.25; },\n",
+        "  { date = \"2017-02\"; type = \"offensive\"; region = \"North\"; "
+        "magnitude = 7.5e+02; },\n",
         "  { date = \"2017-06\"; type = \"contributor_pullout\"; magnitude = 1.2e+03; },\n",
         "  { date = \"2018-01\"; type = \"consent_revoked\"; }\n",
         "policy = {\n"
@@ -1258,6 +1352,7 @@ START_TEST(test_scenario__summary_shows_the_full_model_settings)
         "events          2016-03 disinformation: legitimacy falls by 0.1 "
         "(params.disinformation_legitimacy_drop)\n",
         "                2016-03 coup: consent falls by 0.25\n",
+        "                2017-02 offensive: 750 fighters join the armed groups in North\n",
         "                2017-06 contributor_pullout: 1200 troops leave for good\n",
         "                2018-01 consent_revoked\n",
         "policy          conditions: a review every 3 months from 2016-01; one of 5 phases down\n"
@@ -1456,6 +1551,8 @@ static Suite *scenario_suite(size_t n_bad)
     tcase_add_test(load, test_scenario__new_settings_take_their_defaults);
     tcase_add_test(load, test_scenario__partner_rule_and_allocation_are_checked);
     tcase_add_test(load, test_scenario__event_magnitudes_are_checked_by_type);
+    tcase_add_test(load, test_scenario__offensive_is_read_written_and_described);
+    tcase_add_test(load, test_scenario__offensive_needs_a_known_region_and_fighters);
     tcase_add_test(load, test_scenario__conditions_policy_is_checked);
     tcase_add_test(load, test_scenario__every_mechanism_can_be_switched_off);
     suite_add_tcase(s, load);

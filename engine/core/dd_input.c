@@ -23,6 +23,7 @@ static const char *const event_names[DD_EVENT_COUNT] = {
     [DD_EVENT_COUP] = "coup",
     [DD_EVENT_DISINFORMATION] = "disinformation",
     [DD_EVENT_CONTRIBUTOR_PULLOUT] = "contributor_pullout",
+    [DD_EVENT_OFFENSIVE] = "offensive",
 };
 
 static const char *const allocation_names[DD_ALLOC_COUNT] = {
@@ -339,6 +340,16 @@ int dd_input_validate(const dd_input *in, dd_error *err)
         if (ev->type == DD_EVENT_CONTRIBUTOR_PULLOUT &&
             (rc = check_count(err, ev->loc, "magnitude (troops)", ev->magnitude)) != DD_OK)
             return rc;
+        if (ev->type == DD_EVENT_OFFENSIVE) {
+            if (ev->region < 0 || (size_t)ev->region >= in->n_regions)
+                return FAILF(err, DD_ERANGE, ev->loc, "offensive: region index %ld is not a region",
+                             ev->region);
+            if (!isfinite(ev->magnitude) || ev->magnitude <= 0.0 ||
+                ev->magnitude > DD_OFFENSIVE_MAX)
+                return FAILF(err, DD_ERANGE, ev->loc,
+                             "offensive: magnitude = %g fighters must be > 0 and at most %g",
+                             ev->magnitude, DD_OFFENSIVE_MAX);
+        }
     }
 
     const dd_policy_spec *pol = &in->policy;

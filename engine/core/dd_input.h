@@ -97,8 +97,14 @@ typedef enum {
     DD_EVENT_DISINFORMATION,      /* legitimacy falls by `magnitude` (default
                                      disinformation_legitimacy_drop) */
     DD_EVENT_CONTRIBUTOR_PULLOUT, /* `magnitude` troops leave the mission for good */
+    DD_EVENT_OFFENSIVE,           /* `magnitude` fighters from outside the modelled area join
+                                     the armed groups of `region` at the start of the month */
     DD_EVENT_COUNT
 } dd_event_type;
+
+/* Largest offensive (fighters arriving in one month): a guard against typos, far above the
+   whole armed strength of any shipped scenario. */
+#define DD_OFFENSIVE_MAX 1e6
 
 const char *dd_event_name(dd_event_type t);
 int dd_event_lookup(const char *name);
@@ -107,8 +113,12 @@ typedef struct dd_event {
     int month;            /* absolute month the event happens */
     dd_event_type type;
     /* Size of the event: a share for coup and disinformation (< 0: use the parameter's
-       default), persons for contributor_pullout (required, >= 0), unused otherwise. */
+       default), persons for contributor_pullout (required, >= 0), fighters for offensive
+       (required, > 0 and at most DD_OFFENSIVE_MAX), unused otherwise. */
     double magnitude;
+    /* offensive: index into dd_input.regions of the region the fighters join. Ignored by
+       other types (the loader sets -1 there). */
+    long region;
     dd_srcloc loc;
 } dd_event;
 

@@ -7,12 +7,12 @@
  * region-month sum to its total (they come from one multinomial split plus
  * the separate peacekeeper count).
  *
- * A step has four parts: national events and the mission's level; a first
- * pass over regions that needs no random numbers (forces, suppression,
- * allocation, contagion flows); a second pass with each region's draws; and
- * national updates (host quality, legitimacy, consent, contributors,
- * outcomes). Each region's draws come from its own keyed stream, national
- * draws from the national stream (dd_rng.h).
+ * A step has four parts: dated offensives, national events and the mission's
+ * level; a first pass over regions that needs no random numbers (forces,
+ * suppression, allocation, contagion flows); a second pass with each region's
+ * draws; and national updates (host quality, legitimacy, consent,
+ * contributors, outcomes). Each region's draws come from its own keyed
+ * stream, national draws from the national stream (dd_rng.h).
  *
  * Cost per region-month is dominated by the random draws: one Gaussian (armed
  * growth noise), one negative binomial (events), one negative binomial for
@@ -54,6 +54,9 @@ struct dd_model {
     double *coup;           /* [month] consent lost to dated coups */
     double *disinfo;        /* [month] legitimacy lost to dated disinformation */
     double *pullout;        /* [month] troops withdrawn by dated contributor pull-outs */
+    /* [month][region] fighters joining the armed groups from outside the modelled area at the
+       start of the month (dated offensives); NULL when the scenario has none. */
+    double *offensive;
     size_t n_partners;
     double *pop_weight;     /* [region] population share */
     double *capacity;       /* [region] armed-group recruitment ceiling (fighters) */
@@ -97,6 +100,7 @@ void dd_model_free(dd_model *m)
     free(m->coup);
     free(m->disinfo);
     free(m->pullout);
+    free(m->offensive);
     free(m->pop_weight);
     free(m->capacity);
     free(m->per_thousand);
@@ -151,6 +155,15 @@ int dd_model_alloc(dd_model **out, const dd_input *in, dd_error *err)
         for (size_t p = 0; p < in->n_partners; p++)
             m->partner[t * in->n_partners + p] = dd_schedule_at(&in->partners[p].strength, month);
     }
+    for (size_t e = 0; e < in->n_events && m->offensive == NULL; e++) {
+        if (in->events[e].type != DD_EVENT_OFFENSIVE)
+            continue;
+        m->offensive = calloc(T * R, sizeof *m->offensive);
+        if (m->offensive == NULL) {
+            dd_model_free(m);
+            return dd_error_set(err, DD_ENOMEM, NULL, 0, "out of memory building the model");
+        }
+    }
     for (size_t e = 0; e < in->n_events; e++) {
         const dd_event *ev = &in->events[e];
         size_t t = (size_t)(ev->month - in->start_month);
@@ -167,6 +180,9 @@ int dd_model_alloc(dd_model **out, const dd_input *in, dd_error *err)
             break;
         case DD_EVENT_CONTRIBUTOR_PULLOUT:
             m->pullout[t] += ev->magnitude;
+            break;
+        case DD_EVENT_OFFENSIVE:
+            m->offensive[t * R + (size_t)ev->region] += ev->magnitude;
             break;
         default:
             break;
@@ -491,6 +507,19 @@ void dd_model_step(const dd_model *m, const dd_state *in, dd_state *out, dd_stre
     state_copy(m, in, out);
     out->month_index = t + 1;
 
+    /* Dated offensives: fighters from outside the modelled area join the armed groups at the
+       start of the month, so that all of this month's dynamics (suppression, allocation by
+       threat, contagion, growth, violence) see them. They arrive whatever the mechanism
+       switches say, like every dated event: an input, not a model response. From here until
+       pass 2 replaces a region's stock by its end-of-month value, `armed` holds the stock
+       the month starts with. */
+    double *armed = out->armed;
+    if (m->offensive != NULL) {
+        const double *arriving = m->offensive + (size_t)t * R;
+        for (size_t r = 0; r < R; r++)
+            armed[r] += arriving[r];
+    }
+
     national_events(m, in, out, stream);
     double T, P, Cv;
     mission_level(m, in, out, &T, &P, &Cv);
@@ -499,7 +528,7 @@ void dd_model_step(const dd_model *m, const dd_state *in, dd_state *out, dd_stre
     double host_total = 0.0, armed_total = 0.0;
     for (size_t r = 0; r < R; r++) {
         host_total += in->host[r];
-        armed_total += in->armed[r];
+        armed_total += armed[r];
     }
     /* 6. Freedom of movement: denied flights and access scale the mission's effect. */
     const double consent_now = out->consent;
@@ -516,12 +545,12 @@ void dd_model_step(const dd_model *m, const dd_state *in, dd_state *out, dd_stre
         if (inp->allocation == DD_ALLOC_THREAT && armed_total > 0.0 &&
             inp->start_month + t >= inp->allocation_start_month)
             share = (1.0 - p->allocation_threat_weight) * share +
-                    p->allocation_threat_weight * in->armed[r] / armed_total;
+                    p->allocation_threat_weight * armed[r] / armed_total;
         out->troop_share[r] = share;
         double *x = out->partners + r * DD_ROLE_COUNT;
         partner_forces(m, out, t, r, x);
         const double troops = T * share, police = P * reg->police_share;
-        const double A = in->armed[r];
+        const double A = armed[r];
         double suppression = 0.0;
         if (mech[DD_MECH_DETERRENCE]) {
             double forces = freedom * (p->troop_weight * troops + p->police_weight * police) +
@@ -555,7 +584,7 @@ void dd_model_step(const dd_model *m, const dd_state *in, dd_state *out, dd_stre
             }
             if (weight_sum <= 0.0)
                 continue;
-            double moving = p->contagion_per_month * out->suppression[r] * in->armed[r];
+            double moving = p->contagion_per_month * out->suppression[r] * armed[r];
             out->outflow[r] = moving;
             for (size_t k = 0; k < reg->n_neighbours; k++) {
                 size_t n = reg->neighbours[k];
@@ -585,8 +614,9 @@ void dd_model_step(const dd_model *m, const dd_state *in, dd_state *out, dd_stre
         const double S = in->authority[r], H = in->host[r], C = in->control[r];
         const double suppression = out->suppression[r];
         const double monitoring = out->monitoring[r];
-        /* Fighters after this month's movements. */
-        const double A = fmax(0.0, in->armed[r] - out->outflow[r] + out->inflow[r]);
+        /* Fighters after this month's movements (armed[r] is still the start-of-month stock:
+           it is overwritten only at the end of this region's turn). */
+        const double A = fmax(0.0, armed[r] - out->outflow[r] + out->inflow[r]);
 
         /* 1. Deterrence and attrition (with 8: unmonitored mercenary abuses feed recruitment). */
         double A_next = A;
@@ -704,7 +734,7 @@ void dd_model_step(const dd_model *m, const dd_state *in, dd_state *out, dd_stre
                 D_next = reg->population;
         }
 
-        out->armed[r] = A_next;
+        armed[r] = A_next;
         out->control[r] = C_next;
         out->authority[r] = S_next;
         out->host[r] = H_next;

@@ -1057,13 +1057,14 @@ static int load_partners(const loader *ld, const config_setting_t *root)
 /* Events, policy, mechanisms, parameters                              */
 /* ------------------------------------------------------------------ */
 
-static const char *const event_keys[] = {"date", "type", "magnitude"};
+static const char *const event_keys[] = {"date", "type", "region", "magnitude"};
 
 /* What an event's `magnitude` is, by event type (loader, writer and summary). */
 typedef enum {
     MAG_NONE = 0, /* the event takes no magnitude */
     MAG_SHARE,    /* optional share; -1 (or absent): the default in `param` */
     MAG_TROOPS,   /* required count of troops */
+    MAG_FIGHTERS, /* required count of fighters, > 0, in a required region */
 } magnitude_kind;
 
 typedef struct event_size {
@@ -1077,6 +1078,7 @@ static const event_size event_sizes[DD_EVENT_COUNT] = {
     [DD_EVENT_COUP] = {MAG_SHARE, "consent", "coup_consent_drop"},
     [DD_EVENT_DISINFORMATION] = {MAG_SHARE, "legitimacy", "disinformation_legitimacy_drop"},
     [DD_EVENT_CONTRIBUTOR_PULLOUT] = {MAG_TROOPS, NULL, NULL},
+    [DD_EVENT_OFFENSIVE] = {MAG_FIGHTERS, NULL, NULL},
 };
 
 static magnitude_kind event_magnitude_kind(dd_event_type t)
@@ -1107,7 +1109,48 @@ static int load_magnitude(const loader *ld, const config_setting_t *s, size_t i,
             return fail_at(ld, s, DD_ECONFIG, "events[%zu]: %s needs 'magnitude' (troops leaving)",
                            i, name);
         return get_real_in(ld, m, what, REAL_COUNT, &ev->magnitude);
+    case MAG_FIGHTERS: {
+        if (m == NULL)
+            return fail_at(ld, s, DD_ECONFIG,
+                           "events[%zu]: %s needs 'magnitude' (fighters arriving)", i, name);
+        int rc = get_real_in(ld, m, what, REAL_POSITIVE, &ev->magnitude);
+        if (rc != DD_OK)
+            return rc;
+        if (ev->magnitude > DD_OFFENSIVE_MAX)
+            return fail_at(ld, m, DD_ERANGE, "%s = %.10g must be at most %g (fighters arriving)",
+                           what, ev->magnitude, DD_OFFENSIVE_MAX);
+        return DD_OK;
     }
+    }
+    return DD_OK;
+}
+
+/*
+ * An event's region: required by the types that act on one region (offensive), refused by
+ * the others, so that a region written on a coup is not silently ignored.
+ */
+static int load_event_region(const loader *ld, const config_setting_t *s, size_t i, dd_event *ev)
+{
+    const config_setting_t *m = config_setting_get_member(s, "region");
+    const char *type = dd_event_name(ev->type);
+    ev->region = -1;
+    if (event_magnitude_kind(ev->type) != MAG_FIGHTERS) {
+        if (m != NULL)
+            return fail_at(ld, m, DD_ECONFIG, "events[%zu]: %s takes no 'region'", i, type);
+        return DD_OK;
+    }
+    if (m == NULL)
+        return fail_at(ld, s, DD_ECONFIG,
+                       "events[%zu]: %s needs 'region' (the region the fighters join)", i, type);
+    char what[WHAT_BUF];
+    snprintf(what, sizeof what, "events[%zu].region", i);
+    const char *name = NULL;
+    size_t j = 0;
+    int rc;
+    if ((rc = get_string(ld, m, what, &name)) != DD_OK ||
+        (rc = find_region(ld, m, name, what, &j)) != DD_OK)
+        return rc;
+    ev->region = (long)j;
     return DD_OK;
 }
 
@@ -1180,7 +1223,8 @@ static int load_events(const loader *ld, const config_setting_t *root)
                            "must be listed in date order)",
                            i, a, b);
         }
-        if ((rc = load_magnitude(ld, s, i, ev)) != DD_OK)
+        if ((rc = load_event_region(ld, s, i, ev)) != DD_OK ||
+            (rc = load_magnitude(ld, s, i, ev)) != DD_OK)
             return rc;
     }
     return DD_OK;
@@ -1946,6 +1990,18 @@ static void put_events(writer *w, const dd_input *in)
             fputs("; magnitude = ", w->f);
             put_double(w, ev->magnitude);
             break;
+        case MAG_FIGHTERS:
+            fputs("; region = ", w->f);
+            if (ev->region >= 0 && (size_t)ev->region < in->n_regions) {
+                put_string(w, in->regions[ev->region].name);
+            } else {
+                put_string(w, "?");
+                if (w->bad == NULL)
+                    w->bad = "an offensive's region is unknown";
+            }
+            fputs("; magnitude = ", w->f);
+            put_double(w, ev->magnitude);
+            break;
         }
         fprintf(w->f, "; }%s\n", e + 1 < in->n_events ? "," : "");
     }
@@ -2148,6 +2204,12 @@ static void describe_magnitude(FILE *f, const dd_input *in, const dd_event *ev)
     case MAG_TROOPS:
         fprintf(f, ": %g troops leave for good", ev->magnitude);
         break;
+    case MAG_FIGHTERS: {
+        int known = ev->region >= 0 && (size_t)ev->region < in->n_regions;
+        fprintf(f, ": %g fighters join the armed groups in %s", ev->magnitude,
+                known ? in->regions[ev->region].name : "?");
+        break;
+    }
     }
 }
 
