@@ -20,7 +20,7 @@
 
 /* One compared value: a year's sum, a cumulative count, a share or a month's stock. */
 typedef struct dd_calib_row {
-    char target[4];      /* "T1".."T7", "T7x" (the project's 2023 check) */
+    char target[4];      /* "T1".."T7"; "T5r" and "T7x" (the project's own checks) */
     char label[48];      /* what is compared, e.g. "fatalities 2018" */
     double observed;
     double simulated;
