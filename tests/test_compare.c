@@ -26,6 +26,7 @@
 #include "dd_month.h"
 #include "dd_results.h"
 #include "dd_table.h"
+#include "test_check.h"
 
 #define TOL 1e-9
 
@@ -416,9 +417,5 @@ static Suite *suite(void)
 
 int main(void)
 {
-    SRunner *sr = srunner_create(suite());
-    srunner_run_all(sr, CK_NORMAL);
-    int failed = srunner_ntests_failed(sr);
-    srunner_free(sr);
-    return failed == 0 ? EXIT_SUCCESS : EXIT_FAILURE;
+    return dd_test_run(suite());
 }

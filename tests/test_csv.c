@@ -18,6 +18,7 @@
 #include "dd_month.h"
 #include "dd_runner.h"
 #include "dd_stats.h"
+#include "test_check.h"
 
 /* ------------------------------------------------------------ helpers */
 
@@ -496,9 +497,5 @@ static Suite *csv_suite(void)
 
 int main(void)
 {
-    SRunner *sr = srunner_create(csv_suite());
-    srunner_run_all(sr, CK_NORMAL);
-    int failed = srunner_ntests_failed(sr);
-    srunner_free(sr);
-    return failed == 0 ? EXIT_SUCCESS : EXIT_FAILURE;
+    return dd_test_run(csv_suite());
 }

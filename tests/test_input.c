@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "dd_input.h"
+#include "test_check.h"
 #include "test_util.h"
 
 START_TEST(test_input__schedule_interpolates_and_holds)
@@ -171,9 +172,5 @@ static Suite *suite(void)
 
 int main(void)
 {
-    SRunner *sr = srunner_create(suite());
-    srunner_run_all(sr, CK_NORMAL);
-    int failed = srunner_ntests_failed(sr);
-    srunner_free(sr);
-    return failed == 0 ? EXIT_SUCCESS : EXIT_FAILURE;
+    return dd_test_run(suite());
 }

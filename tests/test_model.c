@@ -13,6 +13,7 @@
 
 #include "dd_model.h"
 #include "dd_rng.h"
+#include "test_check.h"
 #include "test_util.h"
 
 /* Everything one replication needs, allocated together. */
@@ -819,9 +820,5 @@ static Suite *suite(void)
 
 int main(void)
 {
-    SRunner *sr = srunner_create(suite());
-    srunner_run_all(sr, CK_NORMAL);
-    int failed = srunner_ntests_failed(sr);
-    srunner_free(sr);
-    return failed == 0 ? EXIT_SUCCESS : EXIT_FAILURE;
+    return dd_test_run(suite());
 }

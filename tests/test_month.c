@@ -3,6 +3,7 @@
 #include <stdlib.h>
 
 #include "dd_month.h"
+#include "test_check.h"
 
 START_TEST(test_month__parses_and_formats_round_trip)
 {
@@ -48,9 +49,5 @@ static Suite *suite(void)
 
 int main(void)
 {
-    SRunner *sr = srunner_create(suite());
-    srunner_run_all(sr, CK_NORMAL);
-    int failed = srunner_ntests_failed(sr);
-    srunner_free(sr);
-    return failed == 0 ? EXIT_SUCCESS : EXIT_FAILURE;
+    return dd_test_run(suite());
 }

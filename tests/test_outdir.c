@@ -19,6 +19,7 @@
 #include "dd_error.h"
 #include "dd_outdir.h"
 #include "dd_sha256.h"
+#include "test_check.h"
 
 /* ---------------------------------------------------------------- sha256 */
 
@@ -575,9 +576,5 @@ static Suite *outdir_suite(void)
 
 int main(void)
 {
-    SRunner *sr = srunner_create(outdir_suite());
-    srunner_run_all(sr, CK_NORMAL);
-    int failed = srunner_ntests_failed(sr);
-    srunner_free(sr);
-    return failed == 0 ? EXIT_SUCCESS : EXIT_FAILURE;
+    return dd_test_run(outdir_suite());
 }

@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "dd_params.h"
+#include "test_check.h"
 
 START_TEST(test_params__defaults_are_inside_their_ranges)
 {
@@ -123,9 +124,5 @@ static Suite *suite(void)
 
 int main(void)
 {
-    SRunner *sr = srunner_create(suite());
-    srunner_run_all(sr, CK_NORMAL);
-    int failed = srunner_ntests_failed(sr);
-    srunner_free(sr);
-    return failed == 0 ? EXIT_SUCCESS : EXIT_FAILURE;
+    return dd_test_run(suite());
 }

@@ -3,6 +3,7 @@
 #include <stdlib.h>
 
 #include "dd_policy.h"
+#include "test_check.h"
 
 static double fraction_at(const dd_policy_spec *spec, int month, dd_policy_state *st)
 {
@@ -158,9 +159,5 @@ static Suite *suite(void)
 
 int main(void)
 {
-    SRunner *sr = srunner_create(suite());
-    srunner_run_all(sr, CK_NORMAL);
-    int failed = srunner_ntests_failed(sr);
-    srunner_free(sr);
-    return failed == 0 ? EXIT_SUCCESS : EXIT_FAILURE;
+    return dd_test_run(suite());
 }

@@ -19,6 +19,7 @@
 #include "dd_month.h"
 #include "dd_report.h"
 #include "dd_results.h"
+#include "test_check.h"
 
 static dd_diff diff(double mean, double base, double d, double lo, double hi, double worse,
                     int paired)
@@ -409,9 +410,5 @@ static Suite *suite(void)
 
 int main(void)
 {
-    SRunner *sr = srunner_create(suite());
-    srunner_run_all(sr, CK_NORMAL);
-    int failed = srunner_ntests_failed(sr);
-    srunner_free(sr);
-    return failed == 0 ? EXIT_SUCCESS : EXIT_FAILURE;
+    return dd_test_run(suite());
 }

@@ -6,6 +6,7 @@
 #include <gsl/gsl_randist.h>
 
 #include "dd_rng.h"
+#include "test_check.h"
 
 START_TEST(test_rng__pins_the_first_draws_of_a_known_key)
 {
@@ -132,9 +133,5 @@ static Suite *suite(void)
 
 int main(void)
 {
-    SRunner *sr = srunner_create(suite());
-    srunner_run_all(sr, CK_NORMAL);
-    int failed = srunner_ntests_failed(sr);
-    srunner_free(sr);
-    return failed == 0 ? EXIT_SUCCESS : EXIT_FAILURE;
+    return dd_test_run(suite());
 }

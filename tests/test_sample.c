@@ -32,6 +32,7 @@
 
 #include "dd_rng.h"
 #include "dd_sample.h"
+#include "test_check.h"
 
 /* Draws per goodness-of-fit test and the p-value below which it fails (see above). */
 #define GOF_DRAWS 200000L
@@ -441,9 +442,5 @@ int main(void)
 {
     /* GSL's cdf functions report domain errors through the handler; never abort. */
     gsl_set_error_handler_off();
-    SRunner *sr = srunner_create(suite());
-    srunner_run_all(sr, CK_NORMAL);
-    int failed = srunner_ntests_failed(sr);
-    srunner_free(sr);
-    return failed == 0 ? EXIT_SUCCESS : EXIT_FAILURE;
+    return dd_test_run(suite());
 }

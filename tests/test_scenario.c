@@ -29,6 +29,7 @@
 #include "dd_params.h"
 #include "dd_policy.h"
 #include "dd_scenario.h"
+#include "test_check.h"
 #include "test_util.h"
 
 #ifndef DD_TEST_DATA
@@ -1611,9 +1612,5 @@ static size_t count_bad_corpus(void)
 
 int main(void)
 {
-    SRunner *sr = srunner_create(scenario_suite(count_bad_corpus()));
-    srunner_run_all(sr, CK_NORMAL);
-    int failed = srunner_ntests_failed(sr);
-    srunner_free(sr);
-    return failed == 0 ? EXIT_SUCCESS : EXIT_FAILURE;
+    return dd_test_run(scenario_suite(count_bad_corpus()));
 }

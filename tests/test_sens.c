@@ -14,6 +14,7 @@
 #include <gsl/gsl_errno.h>
 
 #include "dd_sens.h"
+#include "test_check.h"
 
 #define SENS_DIR DD_TEST_DATA "/sensitivity"
 
@@ -239,9 +240,5 @@ static Suite *suite(void)
 int main(void)
 {
     gsl_set_error_handler_off();
-    SRunner *sr = srunner_create(suite());
-    srunner_run_all(sr, CK_NORMAL);
-    int failed = srunner_ntests_failed(sr);
-    srunner_free(sr);
-    return failed == 0 ? EXIT_SUCCESS : EXIT_FAILURE;
+    return dd_test_run(suite());
 }

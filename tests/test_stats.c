@@ -18,6 +18,7 @@
 
 #include "dd_error.h"
 #include "dd_stats.h"
+#include "test_check.h"
 
 #define N_SAMPLE 10000
 
@@ -954,9 +955,5 @@ static Suite *stats_suite(void)
 
 int main(void)
 {
-    SRunner *sr = srunner_create(stats_suite());
-    srunner_run_all(sr, CK_NORMAL);
-    int failed = srunner_ntests_failed(sr);
-    srunner_free(sr);
-    return failed == 0 ? EXIT_SUCCESS : EXIT_FAILURE;
+    return dd_test_run(stats_suite());
 }
