@@ -7,6 +7,12 @@
  *   drawdown-calibrate fit SCENARIO --param NAME [--param NAME...] [--reps N]
  *                          [--iters K] [--observed DIR] [--anchor FILE]
  *
+ * A --param is a model parameter (dd_params.h) or a region's starting
+ * condition written REGION.FIELD (FIELD one of armed_strength,
+ * armed_control, state_authority, host_forces): the starting conditions of
+ * the Mali regions are assumptions that no series measures, and the regional
+ * check T5r is what can place them.
+ *
  * With --anchor (analysis/calibration/anchor.cfg), `check` also reports and
  * `fit` also matches the published troop effect on a synthetic country.
  *
@@ -28,6 +34,7 @@
 
 #include <getopt.h>
 #include <math.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -44,11 +51,31 @@
 
 #define MAX_PARAMS 16
 
+/* Region starting conditions a fit may move, with the ranges it keeps them in. */
+static const struct region_field {
+    const char *name;
+    size_t offset; /* of the double in dd_region */
+    double min, max;
+} region_fields[] = {
+    {"armed_strength", offsetof(dd_region, armed_strength), 1.0, 1e6},
+    {"armed_control", offsetof(dd_region, armed_control), 1e-3, 0.99},
+    {"state_authority", offsetof(dd_region, state_authority), 0.01, 0.99},
+    {"host_forces", offsetof(dd_region, host_forces), 1.0, 1e6},
+};
+
+/* One coordinate of the fit: a model parameter, or a field of one region. */
+typedef struct fit_coord {
+    const char *spec;              /* as given to --param */
+    const dd_param_info *param;    /* a model parameter, or NULL */
+    const struct region_field *rf; /* else a region's field */
+    size_t region;
+} fit_coord;
+
 typedef struct fit_ctx {
     dd_input *in;
     dd_input *anchor;   /* synthetic country for the published troop effect, or NULL */
     const dd_observed *obs;
-    const dd_param_info *param[MAX_PARAMS];
+    fit_coord coord[MAX_PARAMS];
     size_t n;
     long reps;
     uint64_t seed;
@@ -131,15 +158,61 @@ static int run_and_compare(dd_input *in, const dd_observed *obs, long reps, uint
     return rc;
 }
 
-/* Map the simplex's unbounded coordinates into the parameters' ranges. */
+/* Where coordinate k's value lives in `in`, and its range. */
+static double *coord_value(const fit_coord *k, dd_input *in, double *lo, double *hi)
+{
+    if (k->param != NULL) {
+        *lo = k->param->min > 0.0 ? k->param->min : 1e-6;
+        *hi = k->param->max;
+        return dd_params_field(&in->params, k->param);
+    }
+    *lo = k->rf->min;
+    *hi = k->rf->max;
+    return (double *)((char *)&in->regions[k->region] + k->rf->offset);
+}
+
+/*
+ * Resolve a --param: a parameter name, or REGION.FIELD of the loaded
+ * scenario. Returns 0, or -1 when it names neither.
+ */
+static int coord_resolve(fit_coord *k, const dd_input *in)
+{
+    k->param = dd_params_lookup(k->spec);
+    if (k->param != NULL)
+        return 0;
+    const char *dot = strchr(k->spec, '.');
+    if (dot == NULL || dot == k->spec || (size_t)(dot - k->spec) >= DD_NAME_MAX)
+        return -1;
+    char region[DD_NAME_MAX];
+    memcpy(region, k->spec, (size_t)(dot - k->spec));
+    region[dot - k->spec] = '\0';
+    long r = dd_input_region_index(in, region);
+    if (r < 0)
+        return -1;
+    for (size_t f = 0; f < sizeof region_fields / sizeof region_fields[0]; f++)
+        if (strcmp(dot + 1, region_fields[f].name) == 0) {
+            k->rf = &region_fields[f];
+            k->region = (size_t)r;
+            return 0;
+        }
+    return -1;
+}
+
+/* Map the simplex's unbounded coordinates into the coordinates' ranges. */
 static void apply(fit_ctx *c, const gsl_vector *x)
 {
     for (size_t i = 0; i < c->n; i++) {
-        const dd_param_info *pi = c->param[i];
-        double lo = pi->min > 0.0 ? pi->min : 1e-6, hi = pi->max;
-        double v = exp(gsl_vector_get(x, i));
-        *dd_params_field(&c->in->params, pi) = fmin(hi, fmax(lo, v));
+        double lo, hi;
+        double *v = coord_value(&c->coord[i], c->in, &lo, &hi);
+        *v = fmin(hi, fmax(lo, exp(gsl_vector_get(x, i))));
     }
+}
+
+/* The current value of coordinate i. */
+static double coord_get(fit_ctx *c, size_t i)
+{
+    double lo, hi;
+    return *coord_value(&c->coord[i], c->in, &lo, &hi);
 }
 
 static double objective(const gsl_vector *x, void *vctx)
@@ -162,8 +235,7 @@ static double objective(const gsl_vector *x, void *vctx)
         if (dd_cluster_rank() == 0) {
             fprintf(stderr, "eval %d loss %.4f:", c->evaluations, t.loss);
             for (size_t i = 0; i < c->n; i++)
-                fprintf(stderr, " %s=%.5g", c->param[i]->name,
-                        dd_params_get(&c->in->params, c->param[i]));
+                fprintf(stderr, " %s=%.5g", c->coord[i].spec, coord_get(c, i));
             fputc('\n', stderr);
         }
     }
@@ -236,12 +308,12 @@ static int calibrate(int argc, char **argv)
             iters = atol(optarg);
             break;
         case 'p':
-            if (ctx.n >= MAX_PARAMS || (ctx.param[ctx.n] = dd_params_lookup(optarg)) == NULL) {
+            if (ctx.n >= MAX_PARAMS) {
                 if (lead)
-                    fprintf(stderr, "drawdown-calibrate: unknown parameter '%s'\n", optarg);
+                    fprintf(stderr, "drawdown-calibrate: at most %d --param\n", MAX_PARAMS);
                 return 2;
             }
-            ctx.n++;
+            ctx.coord[ctx.n++].spec = optarg;
             break;
         default:
             return usage();
@@ -276,6 +348,12 @@ static int calibrate(int argc, char **argv)
         if (rc == DD_OK && anchor.troops.n != 1)
             rc = dd_error_set(&err, DD_ECONFIG, anchor_path, 0, "the anchor needs one troops point");
     }
+    for (size_t i = 0; rc == DD_OK && i < ctx.n; i++)
+        if (coord_resolve(&ctx.coord[i], &in) != 0)
+            rc = dd_error_set(&err, DD_EUSAGE, NULL, 0,
+                              "unknown parameter '%s' (a parameter, or REGION.FIELD with FIELD "
+                              "armed_strength, armed_control, state_authority or host_forces)",
+                              ctx.coord[i].spec);
     /* The processes of an MPI run go on together or stop together (one process: no-op). */
     int all = dd_cluster_agree(rc);
     if (rc == DD_OK && all != DD_OK)
@@ -301,7 +379,7 @@ static int calibrate(int argc, char **argv)
         ctx.best_loss = INFINITY;
         gsl_vector *x = gsl_vector_alloc(ctx.n), *step = gsl_vector_alloc(ctx.n);
         for (size_t i = 0; i < ctx.n; i++) {
-            double v = dd_params_get(&in.params, ctx.param[i]);
+            double v = coord_get(&ctx, i);
             gsl_vector_set(x, i, log(v > 0.0 ? v : 1e-3));
             gsl_vector_set(step, i, 0.3);
         }
@@ -320,8 +398,7 @@ static int calibrate(int argc, char **argv)
             printf("best (loss %.4f after %d runs):\n", gsl_multimin_fminimizer_minimum(s),
                    ctx.evaluations);
             for (size_t i = 0; i < ctx.n; i++)
-                printf("  %s = %.5g;\n", ctx.param[i]->name,
-                       dd_params_get(&in.params, ctx.param[i]));
+                printf("  %s = %.5g;\n", ctx.coord[i].spec, coord_get(&ctx, i));
         }
         gsl_multimin_fminimizer_free(s);
         gsl_vector_free(x);

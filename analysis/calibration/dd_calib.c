@@ -328,7 +328,9 @@ int dd_calib_compare(const dd_observed *obs, const dd_input *in, const dd_result
      * T5r, the project's own check (not a FACTS band): each region's share of
      * the deaths of 2014-2022, within 10 points. T5 calibrates only the
      * centre's share; this shows where inside the north and the centre the
-     * model puts the violence. Reported, not fitted (no loss).
+     * model puts the violence. In the loss like T5 (squared differences of
+     * shares, weight 10): it is what places the regions' starting conditions,
+     * which no series measures (drawdown-calibrate fit REGION.FIELD).
      */
     double all_sim = 0.0, all_obs = 0.0;
     for (int y = 2014; y <= 2022; y++)
@@ -350,6 +352,7 @@ int dd_calib_compare(const dd_observed *obs, const dd_input *in, const dd_result
         s /= fmax(all_sim, 1e-9);
         snprintf(label, sizeof label, "share of deaths, %s", obs->region[k]);
         add_row(t, "T5r", label, o, s, fmax(0.0, o - 0.10), o + 0.10);
+        loss += 10.0 * (s - o) * (s - o);
     }
     close_band(t, "T5r", "each region's share of the deaths of 2014-2022 within 10 points (project check, not FACTS)", -1);
 

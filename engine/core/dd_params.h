@@ -107,7 +107,7 @@ int dd_mech_lookup(const char *name);
     X(DD_MECH_VIOLENCE, civilian_protection_police, 2.0, 0.0, 100.0, 1.0, 4.0, 0,                  \
       "log-reduction of civilian weight per 1,000 police in a region",                             \
       "shape from Hultman, Kathman & Shannon 2013 (as summarised by Renn & Diehl)")                 \
-    X(DD_MECH_VIOLENCE, pk_deaths_per_1000_month, 0.50, 0.0, 100.0, 0.35, 0.65, 0,                 \
+    X(DD_MECH_VIOLENCE, pk_deaths_per_1000_month, 0.42, 0.0, 100.0, 0.29, 0.55, 0,                 \
       "peacekeeper deaths per 1,000 uniformed per month at full threat",                           \
       "fitted to T1 and T2 (engine/MODEL.md, Calibration)")                                        \
     X(DD_MECH_VIOLENCE, pk_threat_half, 500.0, 1.0, 1e6, 250.0, 1000.0, 0,                         \

@@ -13,4 +13,16 @@ REQUIRED=${DD_CALIBRATION_REQUIRED:-T1,T2,T3,T3t,T4,T7}
 ratio=$(sed -n 's/^anchor ratio \([0-9.]*\).*/\1/p' "$work/table.txt")
 # Published: 6/22 = 0.27 of battle deaths left with 10,000 troops; allow 0.15 to 0.45.
 awk -v r="$ratio" 'BEGIN { exit !(r >= 0.15 && r <= 0.45) }' || fail "anchor ratio $ratio"
+# fit takes a region's starting condition as REGION.FIELD: it starts from the scenario's
+# value (Mopti's host forces are 710 in scenarios/mali/base.cfg) and reports what it found.
+"$bin" fit "$src/scenarios/mali/historical.cfg" --param Mopti.host_forces --iters 2 \
+    --reps 20 >"$work/fit.out" 2>"$work/fit.err" || fail "fit with Mopti.host_forces failed"
+grep -q '^eval 1 loss [0-9.]*: Mopti.host_forces=710$' "$work/fit.err" ||
+    fail "fit did not start from Mopti's host forces: $(head -1 "$work/fit.err")"
+grep -q '^  Mopti.host_forces = [0-9.e+]*;$' "$work/fit.out" || fail "fit printed no Mopti.host_forces"
+status=0
+"$bin" fit "$src/scenarios/mali/historical.cfg" --param Mopti.no_such_field \
+    >"$work/bad.out" 2>&1 || status=$?
+[ "$status" -eq 2 ] || fail "an unknown region field gave status $status, not 2"
+grep -q "unknown parameter 'Mopti.no_such_field'" "$work/bad.out" || fail "$(cat "$work/bad.out")"
 echo ok
