@@ -913,7 +913,7 @@ START_TEST(test_scenario__offensive_is_read_written_and_described)
                   "run.cfg:\n%s", out);
     free(out);
     out = described(&in);
-    ck_assert_msg(strstr(out, "2014-03 offensive: 600 fighters join the armed groups in Kidal\n") !=
+    ck_assert_msg(strstr(out, "2014-03 offensive: 600 fighter-equivalents join the armed groups in Kidal\n") !=
                       NULL,
                   "summary:\n%s", out);
     free(out);
@@ -1353,7 +1353,7 @@ START_TEST(test_scenario__summary_shows_the_full_model_settings)
         "events          2016-03 disinformation: legitimacy falls by 0.1 "
         "(params.disinformation_legitimacy_drop)\n",
         "                2016-03 coup: consent falls by 0.25\n",
-        "                2017-02 offensive: 750 fighters join the armed groups in North\n",
+        "                2017-02 offensive: 750 fighter-equivalents join the armed groups in North\n",
         "                2017-06 contributor_pullout: 1200 troops leave for good\n",
         "                2018-01 consent_revoked\n",
         "policy          conditions: a review every 3 months from 2016-01; one of 5 phases down\n"

@@ -2206,7 +2206,7 @@ static void describe_magnitude(FILE *f, const dd_input *in, const dd_event *ev)
         break;
     case MAG_FIGHTERS: {
         int known = ev->region >= 0 && (size_t)ev->region < in->n_regions;
-        fprintf(f, ": %g fighters join the armed groups in %s", ev->magnitude,
+        fprintf(f, ": %g fighter-equivalents join the armed groups in %s", ev->magnitude,
                 known ? in->regions[ev->region].name : "?");
         break;
     }
