@@ -65,10 +65,9 @@ static const struct region_field {
 
 /* One coordinate of the fit: a model parameter, or a field of one region. */
 typedef struct fit_coord {
-    const char *spec;              /* as given to --param */
-    const dd_param_info *param;    /* a model parameter, or NULL */
-    const struct region_field *rf; /* else a region's field */
-    size_t region;
+    const char *spec; /* as given to --param */
+    double *value;    /* where it lives in the fitted dd_input */
+    double lo, hi;    /* the range the fit keeps it in */
 } fit_coord;
 
 typedef struct fit_ctx {
@@ -158,28 +157,19 @@ static int run_and_compare(dd_input *in, const dd_observed *obs, long reps, uint
     return rc;
 }
 
-/* Where coordinate k's value lives in `in`, and its range. */
-static double *coord_value(const fit_coord *k, dd_input *in, double *lo, double *hi)
-{
-    if (k->param != NULL) {
-        *lo = k->param->min > 0.0 ? k->param->min : 1e-6;
-        *hi = k->param->max;
-        return dd_params_field(&in->params, k->param);
-    }
-    *lo = k->rf->min;
-    *hi = k->rf->max;
-    return (double *)((char *)&in->regions[k->region] + k->rf->offset);
-}
-
 /*
  * Resolve a --param: a parameter name, or REGION.FIELD of the loaded
- * scenario. Returns 0, or -1 when it names neither.
+ * scenario `in` (which must outlive k). Returns 0, or -1 when it names neither.
  */
-static int coord_resolve(fit_coord *k, const dd_input *in)
+static int coord_resolve(fit_coord *k, dd_input *in)
 {
-    k->param = dd_params_lookup(k->spec);
-    if (k->param != NULL)
+    const dd_param_info *pi = dd_params_lookup(k->spec);
+    if (pi != NULL) {
+        k->value = dd_params_field(&in->params, pi);
+        k->lo = pi->min > 0.0 ? pi->min : 1e-6;
+        k->hi = pi->max;
         return 0;
+    }
     const char *dot = strchr(k->spec, '.');
     if (dot == NULL || dot == k->spec || (size_t)(dot - k->spec) >= DD_NAME_MAX)
         return -1;
@@ -191,8 +181,9 @@ static int coord_resolve(fit_coord *k, const dd_input *in)
         return -1;
     for (size_t f = 0; f < sizeof region_fields / sizeof region_fields[0]; f++)
         if (strcmp(dot + 1, region_fields[f].name) == 0) {
-            k->rf = &region_fields[f];
-            k->region = (size_t)r;
+            k->value = (double *)(void *)((char *)&in->regions[r] + region_fields[f].offset);
+            k->lo = region_fields[f].min;
+            k->hi = region_fields[f].max;
             return 0;
         }
     return -1;
@@ -202,17 +193,9 @@ static int coord_resolve(fit_coord *k, const dd_input *in)
 static void apply(fit_ctx *c, const gsl_vector *x)
 {
     for (size_t i = 0; i < c->n; i++) {
-        double lo, hi;
-        double *v = coord_value(&c->coord[i], c->in, &lo, &hi);
-        *v = fmin(hi, fmax(lo, exp(gsl_vector_get(x, i))));
+        const fit_coord *k = &c->coord[i];
+        *k->value = fmin(k->hi, fmax(k->lo, exp(gsl_vector_get(x, i))));
     }
-}
-
-/* The current value of coordinate i. */
-static double coord_get(fit_ctx *c, size_t i)
-{
-    double lo, hi;
-    return *coord_value(&c->coord[i], c->in, &lo, &hi);
 }
 
 static double objective(const gsl_vector *x, void *vctx)
@@ -235,7 +218,7 @@ static double objective(const gsl_vector *x, void *vctx)
         if (dd_cluster_rank() == 0) {
             fprintf(stderr, "eval %d loss %.4f:", c->evaluations, t.loss);
             for (size_t i = 0; i < c->n; i++)
-                fprintf(stderr, " %s=%.5g", c->coord[i].spec, coord_get(c, i));
+                fprintf(stderr, " %s=%.5g", c->coord[i].spec, *c->coord[i].value);
             fputc('\n', stderr);
         }
     }
@@ -379,7 +362,7 @@ static int calibrate(int argc, char **argv)
         ctx.best_loss = INFINITY;
         gsl_vector *x = gsl_vector_alloc(ctx.n), *step = gsl_vector_alloc(ctx.n);
         for (size_t i = 0; i < ctx.n; i++) {
-            double v = coord_get(&ctx, i);
+            double v = *ctx.coord[i].value;
             gsl_vector_set(x, i, log(v > 0.0 ? v : 1e-3));
             gsl_vector_set(step, i, 0.3);
         }
@@ -398,7 +381,7 @@ static int calibrate(int argc, char **argv)
             printf("best (loss %.4f after %d runs):\n", gsl_multimin_fminimizer_minimum(s),
                    ctx.evaluations);
             for (size_t i = 0; i < ctx.n; i++)
-                printf("  %s = %.5g;\n", ctx.coord[i].spec, coord_get(&ctx, i));
+                printf("  %s = %.5g;\n", ctx.coord[i].spec, *ctx.coord[i].value);
         }
         gsl_multimin_fminimizer_free(s);
         gsl_vector_free(x);
