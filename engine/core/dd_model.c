@@ -669,9 +669,7 @@ void dd_model_step(const dd_model *m, const dd_state *in, dd_state *out, dd_stre
                                      events * p->fatalities_dispersion, draws);
             if (deaths > 0.0) {
                 /* Sequential binomials: the multinomial split, category by category. */
-                double left_n = deaths, left_w = 0.0;
-                for (int c = 0; c < SPLIT_COUNT; c++)
-                    left_w += w[c];
+                double left_n = deaths, left_w = protected_sum; /* the sum of w, in order */
                 for (int c = 0; c < SPLIT_COUNT - 1 && left_n > 0.0; c++) {
                     double share = left_w > 0.0 ? w[c] / left_w : 0.0;
                     if (share >= 1.0) {

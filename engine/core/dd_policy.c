@@ -71,8 +71,6 @@ static double conditions_step(const dd_policy_spec *spec, const dd_policy_view *
     if (since >= 0 && since % spec->review_months == 0 && st->phase < spec->phases) {
         double mean = st->deaths_months > 0 ? st->deaths_sum / st->deaths_months : 0.0;
         int pass = dd_policy_benchmarks_hold(spec, mean, view->host_ratio, view->authority);
-        st->reviews++;
-        st->last_passed = pass;
         if (pass) {
             if (++st->streak >= spec->hold_reviews) {
                 st->phase++;
@@ -123,6 +121,4 @@ void dd_policy_init(dd_policy_state *st)
     st->streak = 0;
     st->deaths_sum = 0.0;
     st->deaths_months = 0;
-    st->reviews = 0;
-    st->last_passed = -1;
 }

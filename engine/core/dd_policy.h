@@ -31,8 +31,6 @@ typedef struct dd_policy_state {
     int streak;         /* conditions: consecutive passed reviews */
     double deaths_sum;  /* conditions: national deaths since the last review */
     int deaths_months;  /* conditions: months in deaths_sum */
-    int reviews;        /* conditions: reviews held */
-    int last_passed;    /* conditions: 1 when the last review passed, 0 failed, -1 none yet */
 } dd_policy_state;
 
 typedef struct dd_policy_type {

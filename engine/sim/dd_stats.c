@@ -215,23 +215,41 @@ static int grow_window(dd_acc *a, int32_t k)
     return 0;
 }
 
-int dd_acc_add(dd_acc *a, double x)
+/*
+ * Count `count` values of bin k in a's histogram, growing the window when k
+ * lies outside it (rare: always on the first value). Returns 0 or
+ * DD_ENOMEM.
+ */
+static inline int hist_add(dd_acc *a, int32_t k, uint32_t count)
 {
-    assert(isfinite(x));
-    assert(a->binning != DD_BIN_COUNT || x >= 0.0);
-    /* DD_BIN_SHARE indices are int32: |x| must stay well below 2^31 * 1e-3. */
-    assert(a->binning != DD_BIN_SHARE || fabs(x) < 2e6);
-
-    int32_t k = bin_index((dd_binning)a->binning, x);
     int64_t off = (int64_t)k - (int64_t)a->lo;
     if ((uint64_t)off >= (uint64_t)a->len) {
-        /* Rare: the value lies outside the window (always on the first add). */
         int rc = grow_window(a, k);
         if (rc != 0)
             return rc;
         off = (int64_t)k - (int64_t)a->lo;
     }
-    a->bins[off]++;
+    a->bins[off] += count;
+    return 0;
+}
+
+/* What every value added must be (assertions only). */
+static inline void check_value(const dd_acc *a, double x)
+{
+    (void)a;
+    (void)x;
+    assert(isfinite(x));
+    assert(a->binning != DD_BIN_COUNT || x >= 0.0);
+    /* DD_BIN_SHARE indices are int32: |x| must stay well below 2^31 * 1e-3. */
+    assert(a->binning != DD_BIN_SHARE || fabs(x) < 2e6);
+}
+
+int dd_acc_add(dd_acc *a, double x)
+{
+    check_value(a, x);
+    int rc = hist_add(a, bin_index((dd_binning)a->binning, x), 1);
+    if (rc != 0)
+        return rc;
 
     if (a->n == 0) {
         a->shift = x;
@@ -461,24 +479,6 @@ const dd_acc *dd_grid_cell(const dd_grid *g, int month, size_t place, size_t met
 #define MERGE_CHUNK 256
 
 /*
- * Count `count` values of bin k in a's histogram, growing the window if
- * needed: the histogram part of dd_acc_add for a run of values that share a
- * bin.
- */
-static inline int hist_add(dd_acc *a, int32_t k, uint32_t count)
-{
-    int64_t off = (int64_t)k - (int64_t)a->lo;
-    if ((uint64_t)off >= (uint64_t)a->len) {
-        int rc = grow_window(a, k);
-        if (rc != 0)
-            return rc;
-        off = (int64_t)k - (int64_t)a->lo;
-    }
-    a->bins[off] += count;
-    return 0;
-}
-
-/*
  * Count n values, `stride` doubles apart, in a's histogram, in order, as
  * dd_acc_add would: the window grows exactly as it would value by value (it
  * depends only on the order of the bins seen), and counts are integers.
@@ -487,19 +487,10 @@ static int hist_add_column(dd_acc *a, const double *v, size_t n, size_t stride)
 {
     const dd_binning binning = (dd_binning)a->binning;
     for (size_t r = 0; r < n; r++, v += stride) {
-        double x = *v;
-        assert(isfinite(x));
-        assert(binning != DD_BIN_COUNT || x >= 0.0);
-        assert(binning != DD_BIN_SHARE || fabs(x) < 2e6);
-        int32_t k = bin_index(binning, x);
-        int64_t off = (int64_t)k - (int64_t)a->lo;
-        if ((uint64_t)off >= (uint64_t)a->len) {
-            int rc = grow_window(a, k);
-            if (rc != 0)
-                return rc;
-            off = (int64_t)k - (int64_t)a->lo;
-        }
-        a->bins[off]++;
+        check_value(a, *v);
+        int rc = hist_add(a, bin_index(binning, *v), 1);
+        if (rc != 0)
+            return rc;
     }
     return 0;
 }
