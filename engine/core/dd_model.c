@@ -204,7 +204,6 @@ enum {
     ARR_OUTFLOW,
     ARR_INFLOW,
     ARR_TROOP_SHARE,
-    ARR_MONITORING,
     ARR_COUNT
 };
 
@@ -239,7 +238,6 @@ dd_state *dd_state_alloc(const dd_model *m)
     s->outflow = block + ARR_OUTFLOW * R;
     s->inflow = block + ARR_INFLOW * R;
     s->troop_share = block + ARR_TROOP_SHARE * R;
-    s->monitoring = block + ARR_MONITORING * R;
     s->partners = block + ARR_COUNT * R;
     s->partner_gone = s->partners + R * DD_ROLE_COUNT;
     s->recent = s->partner_gone + m->n_partners;
@@ -320,7 +318,7 @@ static void state_copy(const dd_model *m, const dd_state *in, dd_state *out)
     memcpy(block, in->armed, block_len(m) * sizeof *block);
     double *control = out->control, *authority = out->authority, *host = out->host;
     double *displaced = out->displaced, *suppression = out->suppression, *outflow = out->outflow;
-    double *inflow = out->inflow, *troop_share = out->troop_share, *monitoring = out->monitoring;
+    double *inflow = out->inflow, *troop_share = out->troop_share;
     double *partners = out->partners, *partner_gone = out->partner_gone, *recent = out->recent;
     *out = *in;
     out->armed = block;
@@ -332,7 +330,6 @@ static void state_copy(const dd_model *m, const dd_state *in, dd_state *out)
     out->outflow = outflow;
     out->inflow = inflow;
     out->troop_share = troop_share;
-    out->monitoring = monitoring;
     out->partners = partners;
     out->partner_gone = partner_gone;
     out->recent = recent;
@@ -476,6 +473,31 @@ static double mission_staff(const dd_params *p, double troops, double police, do
     return troops + police + p->civilian_staff_weight * civilians * (1.0 - control);
 }
 
+/*
+ * Split `deaths` among the categories in proportion to w (whose sum, in
+ * category order, is w_sum) by sequential binomials: the multinomial draw,
+ * category by category; armed-group members take what is left.
+ */
+static void split_deaths(gsl_rng *rng, double deaths, const double w[SPLIT_COUNT], double w_sum,
+                         double split[SPLIT_COUNT], dd_draws *draws)
+{
+    double left_n = deaths, left_w = w_sum;
+    for (int c = 0; c < SPLIT_COUNT - 1 && left_n > 0.0; c++) {
+        double share = left_w > 0.0 ? w[c] / left_w : 0.0;
+        if (share >= 1.0) {
+            split[c] = left_n;
+        } else if (share > 0.0) {
+            split[c] = (double)dd_sample_binomial(rng, share, (unsigned int)left_n);
+            draws->binomial++;
+            draws->binomial_n += left_n;
+            draws->binomial_p += share;
+        }
+        left_n -= split[c];
+        left_w -= w[c];
+    }
+    split[SPLIT_ARMED] = left_n;
+}
+
 /* Partner forces of each role in region r this month (rules and switch applied). */
 static void partner_forces(const dd_model *m, const dd_state *s, int t, size_t r,
                            double x[DD_ROLE_COUNT])
@@ -538,7 +560,7 @@ void dd_model_step(const dd_model *m, const dd_state *in, dd_state *out, dd_stre
     const double access_factor =
         p->monitoring_consent_floor + (1.0 - p->monitoring_consent_floor) * consent_now;
 
-    /* Pass 1 (no draws): allocation, forces, suppression, monitoring. */
+    /* Pass 1 (no draws): allocation, forces, suppression (contagion needs every region's). */
     for (size_t r = 0; r < R; r++) {
         const dd_region *reg = &inp->regions[r];
         double share = reg->troop_share;
@@ -562,14 +584,6 @@ void dd_model_step(const dd_model *m, const dd_state *in, dd_state *out, dd_stre
             suppression = ratio / (ratio + p->force_ratio_half);
         }
         out->suppression[r] = suppression;
-        out->monitoring[r] =
-            mech[DD_MECH_ACCOUNTABILITY]
-                ? p->monitoring_restraint *
-                      fmin(1.0, mission_staff(p, troops, police, Cv * reg->police_share,
-                                              in->control[r]) /
-                                    p->monitoring_reference) *
-                      access_factor
-                : 0.0;
         out->outflow[r] = 0.0;
         out->inflow[r] = 0.0;
     }
@@ -613,7 +627,13 @@ void dd_model_step(const dd_model *m, const dd_state *in, dd_state *out, dd_stre
         train_total += x[DD_ROLE_TRAINING];
         const double S = in->authority[r], H = in->host[r], C = in->control[r];
         const double suppression = out->suppression[r];
-        const double monitoring = out->monitoring[r];
+        /* The mission's people at work here: for monitoring (9) and civilian projects (4). */
+        const double staff = mission_staff(p, troops, police, Cv * reg->police_share, C);
+        const double monitoring =
+            mech[DD_MECH_ACCOUNTABILITY]
+                ? p->monitoring_restraint * fmin(1.0, staff / p->monitoring_reference) *
+                      access_factor
+                : 0.0;
         /* Fighters after this month's movements (armed[r] is still the start-of-month stock:
            it is overwritten only at the end of this region's turn). */
         const double A = fmax(0.0, armed[r] - out->outflow[r] + out->inflow[r]);
@@ -645,45 +665,34 @@ void dd_model_step(const dd_model *m, const dd_state *in, dd_state *out, dd_stre
         if (mech[DD_MECH_VIOLENCE]) {
             double rate = p->events_per_fighter_month * A * (1.0 + p->events_contest_gain * suppression);
             events = draw_negbin(rng, rate, p->events_dispersion, draws);
-            /* Split weights with the mission's protection and monitoring (w) and without
-               (unprotected): protection removes deaths, it does not move them to others. */
-            const double abuse = p->abuse_weight *
-                                 (H + p->mercenary_abuse_factor * x[DD_ROLE_MERCENARY]) / 1000.0;
-            double w[SPLIT_COUNT];
-            w[SPLIT_CIVILIAN] = p->civilian_weight *
-                                exp(-freedom * (p->civilian_protection_troops * troops +
-                                                p->civilian_protection_police * police) /
-                                    1000.0);
-            w[SPLIT_CIVILIAN_STATE] = abuse * (1.0 - monitoring);
-            w[SPLIT_HOST] = p->government_weight * H / (H + x_fight + 1.0);
-            w[SPLIT_PARTNER] = p->government_weight * x_fight / (H + x_fight + 1.0);
-            w[SPLIT_ARMED] = p->armed_weight;
-            double protected_sum = 0.0;
-            for (int c = 0; c < SPLIT_COUNT; c++)
-                protected_sum += w[c];
-            const double unprotected_sum = protected_sum - w[SPLIT_CIVILIAN] -
-                                           w[SPLIT_CIVILIAN_STATE] + p->civilian_weight + abuse;
-            const double kept = unprotected_sum > 0.0 ? protected_sum / unprotected_sum : 0.0;
-            if (events > 0.0)
+            if (events > 0.0) {
+                /* Split weights with the mission's protection and monitoring (w) and
+                   without (unprotected): protection removes deaths, it does not move them
+                   to others. Only needed when there are events to split. */
+                const double abuse = p->abuse_weight *
+                                     (H + p->mercenary_abuse_factor * x[DD_ROLE_MERCENARY]) /
+                                     1000.0;
+                double w[SPLIT_COUNT];
+                w[SPLIT_CIVILIAN] = p->civilian_weight *
+                                    exp(-freedom * (p->civilian_protection_troops * troops +
+                                                    p->civilian_protection_police * police) /
+                                        1000.0);
+                w[SPLIT_CIVILIAN_STATE] = abuse * (1.0 - monitoring);
+                w[SPLIT_HOST] = p->government_weight * H / (H + x_fight + 1.0);
+                w[SPLIT_PARTNER] = p->government_weight * x_fight / (H + x_fight + 1.0);
+                w[SPLIT_ARMED] = p->armed_weight;
+                double protected_sum = 0.0;
+                for (int c = 0; c < SPLIT_COUNT; c++)
+                    protected_sum += w[c];
+                const double unprotected_sum = protected_sum - w[SPLIT_CIVILIAN] -
+                                               w[SPLIT_CIVILIAN_STATE] + p->civilian_weight +
+                                               abuse;
+                const double kept =
+                    unprotected_sum > 0.0 ? protected_sum / unprotected_sum : 0.0;
                 deaths = draw_negbin(rng, events * p->fatalities_per_event * kept,
                                      events * p->fatalities_dispersion, draws);
-            if (deaths > 0.0) {
-                /* Sequential binomials: the multinomial split, category by category. */
-                double left_n = deaths, left_w = protected_sum; /* the sum of w, in order */
-                for (int c = 0; c < SPLIT_COUNT - 1 && left_n > 0.0; c++) {
-                    double share = left_w > 0.0 ? w[c] / left_w : 0.0;
-                    if (share >= 1.0) {
-                        split[c] = left_n;
-                    } else if (share > 0.0) {
-                        split[c] = (double)dd_sample_binomial(rng, share, (unsigned int)left_n);
-                        draws->binomial++;
-                        draws->binomial_n += left_n;
-                        draws->binomial_p += share;
-                    }
-                    left_n -= split[c];
-                    left_w -= w[c];
-                }
-                split[SPLIT_ARMED] = left_n;
+                if (deaths > 0.0)
+                    split_deaths(rng, deaths, w, protected_sum, split, draws);
             }
             double exposure = troops + police;
             if (exposure > 0.0 && A > 0.0) {
@@ -703,9 +712,7 @@ void dd_model_step(const dd_model *m, const dd_state *in, dd_state *out, dd_stre
         /* 4. State authority: security and civilian work build it, armed control erodes it. */
         double S_next = S;
         if (mech[DD_MECH_STATE_AUTHORITY]) {
-            double projects =
-                fmin(1.0, mission_staff(p, troops, police, Cv * reg->police_share, C) /
-                              p->projects_reference);
+            double projects = fmin(1.0, staff / p->projects_reference);
             S_next = clamp01(S + p->authority_gain_security * (1.0 - C) * suppression * (1.0 - S) +
                              p->authority_gain_projects * projects * (1.0 - S) -
                              p->authority_erosion * C * S);

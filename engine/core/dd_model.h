@@ -57,7 +57,7 @@ typedef struct dd_state {
     double *displaced;  /* persons */
     double *partner_gone; /* [partner] 1 once the partner has left by its rule */
     /* Scratch of one step, per region (kept here so the step allocates nothing). */
-    double *suppression, *outflow, *inflow, *troop_share, *monitoring;
+    double *suppression, *outflow, *inflow, *troop_share;
     double *partners; /* [region][role] partner forces this month (dd_role order) */
     double host_quality, consent, legitimacy; /* shares */
     double troops_withdrawn;  /* troops taken out by contributors so far (persons) */
