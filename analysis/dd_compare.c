@@ -9,6 +9,7 @@
 
 #include <errno.h>
 #include <inttypes.h>
+#include <limits.h>
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
@@ -649,9 +650,14 @@ static int read_scenarios(const char *path, dd_comparison *c, dd_error *err)
             (rc = cell_month(&t, i, 12, &s->exit_p95, err)) != 0)
             break;
         /* The seed is printed whole; read it as such (a double would round it). */
+        const char *seed_text = dd_table_cell(&t, i, 4);
+        char *seed_end = NULL;
         errno = 0;
-        s->seed = strtoull(dd_table_cell(&t, i, 4), NULL, 10);
-        if (!(reps >= 1) || !(months >= 1) || s->start_month < 0 || isnan(seed) || errno != 0) {
+        s->seed = strtoull(seed_text, &seed_end, 10);
+        /* Counts are whole numbers: a fraction means the manifest is not one drawdown wrote. */
+        if (!(reps >= 1) || reps != floor(reps) || !(months >= 1) || months != floor(months) ||
+            months > INT_MAX || s->start_month < 0 || isnan(seed) || errno != 0 ||
+            seed_end == seed_text || *seed_end != '\0' || seed_text[0] == '-') {
             rc = dd_error_set(err, DD_ECONFIG, path, t.line[i], "bad seed, replications or months");
             break;
         }

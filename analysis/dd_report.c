@@ -1558,8 +1558,9 @@ int dd_report_write(FILE *f, const char *title, const char *program, const dd_re
           "can show. Fan charts show the median and the bands within which 50% and 90% of "
           "replications fell.</p>\n</section>\n");
 
-    int rc = h.failed ? DD_EIO : 0;
-    for (int pass = 0; pass < 2 && rc == 0; pass++)
+    /* A write that failed in the head is reported after the loops, with the others. */
+    int rc = 0;
+    for (int pass = 0; pass < 2 && rc == 0 && !h.failed; pass++)
         for (size_t i = 0; i < n && rc == 0; i++) {
             if (pass == 0 && items[i].cmp != NULL)
                 rc = write_comparison(&h, &items[i], err);

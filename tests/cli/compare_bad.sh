@@ -55,6 +55,15 @@ damage dup && expect_refusal 2 '^drawdown: dup: scenario stay is also the scenar
 
 "$bin" compare stay leave --out cmp --quiet
 expect_refusal 2 '^drawdown: cmp/manifest.txt: this is a comparison folder' compare cmp leave
+# scenarios.csv of a comparison: the seed and the counts are whole numbers
+# (column 5: seed, 6: replications).
+rm -rf frac && cp -r cmp frac
+awk -F, 'BEGIN { OFS = "," } NR == 2 { $6 = $6 ".5" } { print }' cmp/scenarios.csv >frac/scenarios.csv
+expect_refusal 2 '^drawdown: frac/scenarios.csv:2: bad seed, replications or months' report frac
+rm -rf frac && cp -r cmp frac
+awk -F, 'BEGIN { OFS = "," } NR == 3 { $5 = $5 ".5" } { print }' cmp/scenarios.csv >frac/scenarios.csv
+expect_refusal 2 '^drawdown: frac/scenarios.csv:3: bad seed, replications or months' report frac
+rm -rf frac
 rm cmp/charts/relapse.png
 expect_refusal 2 '^drawdown: cmp/charts/relapse.png: missing or empty' report cmp
 expect_refusal 2 '^drawdown: empty: not a drawdown run folder' report empty
