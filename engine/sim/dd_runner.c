@@ -759,22 +759,28 @@ static int run_follow(runner *r)
 static int run_cluster(runner *r, int ranks, int rank, int max_threads_in)
 {
     const dd_run_opts *o = r->opts;
-    long mine[6] = {(long)r->stride, (long)dd_model_months(r->m),  (long)dd_model_n_regions(r->m),
-                    o->replications, (long)(o->seed & 0x7fffffff), (long)max_threads_in};
-    long lo[6], hi[6];
-    MPI_Allreduce(mine, lo, 6, MPI_LONG, MPI_MIN, MPI_COMM_WORLD);
-    MPI_Allreduce(mine, hi, 6, MPI_LONG, MPI_MAX, MPI_COMM_WORLD);
-    for (int i = 0; i < 5; i++)
-        if (lo[i] != hi[i])
-            return dd_error_set(r->err, DD_ERANGE, NULL, 0,
-                                "the processes of the cluster run disagree on the scenario or "
-                                "the options (series size, months, regions, replications, seed)");
+    long mine[5] = {(long)r->stride, (long)dd_model_months(r->m), (long)dd_model_n_regions(r->m),
+                    o->replications, (long)max_threads_in};
+    long lo[5], hi[5];
+    MPI_Allreduce(mine, lo, 5, MPI_LONG, MPI_MIN, MPI_COMM_WORLD);
+    MPI_Allreduce(mine, hi, 5, MPI_LONG, MPI_MAX, MPI_COMM_WORLD);
+    /* The seed whole (all 64 bits), in its own type: a long may be 32 bits. */
+    uint64_t seed = o->seed, seed_lo, seed_hi;
+    MPI_Allreduce(&seed, &seed_lo, 1, MPI_UINT64_T, MPI_MIN, MPI_COMM_WORLD);
+    MPI_Allreduce(&seed, &seed_hi, 1, MPI_UINT64_T, MPI_MAX, MPI_COMM_WORLD);
+    int disagree = seed_lo != seed_hi;
+    for (int i = 0; i < 4; i++)
+        disagree |= lo[i] != hi[i];
+    if (disagree)
+        return dd_error_set(r->err, DD_ERANGE, NULL, 0,
+                            "the processes of the cluster run disagree on the scenario or "
+                            "the options (series size, months, regions, replications, seed)");
     if (r->stride > (size_t)INT_MAX || o->replications > LONG_MAX / 2)
         return dd_error_set(r->err, DD_ERANGE, NULL, 0,
                             "a replication's series is too large for MPI");
     /* Rank 0 chooses the block size (for the most threads any rank has) and tells all. */
     long block_reps =
-        choose_block_reps(r->requested_block, o->replications, r->stride, (int)hi[5], 3, ranks);
+        choose_block_reps(r->requested_block, o->replications, r->stride, (int)hi[4], 3, ranks);
     MPI_Bcast(&block_reps, 1, MPI_LONG, 0, MPI_COMM_WORLD);
     r->block_reps = block_reps;
     r->n_blocks = (o->replications + block_reps - 1) / block_reps;

@@ -5,7 +5,8 @@
 # stops everyone); `drawdown run` monthly/replications/summary/run.cfg byte for
 # byte against one process for several replication counts (including fewer
 # replications than processes) and thread counts; a start-up failure on rank 0
-# (folder exists) exits 2 with one message and nothing hangs.
+# (folder exists) exits 2 with one message and nothing hangs; processes given
+# different seeds refuse to run.
 . "$(dirname "$0")/common.sh"
 mpirun=${4:-mpirun}
 runner_test=$5
@@ -37,4 +38,15 @@ timeout 120 "$mpirun" "$@" -np 3 "$bin" run "$cfg" --reps 10 --out "$work/mpi-30
     >"$work/exists.out" 2>&1 || status=$?
 [ "$status" -eq 2 ] || fail "an existing folder gave status $status under mpirun, not 2"
 [ "$(grep -c 'already exists' "$work/exists.out")" -eq 1 ] || fail "the error was not printed once"
+
+# Processes that disagree fail together, with one message, and write nothing:
+# seeds 11 and 2^32 + 11 differ only above the low 32 bits (MPMD launch).
+status=0
+timeout 120 "$mpirun" "$@" -np 1 "$bin" run "$cfg" --reps 10 --seed 11 --out "$work/seeds" --quiet \
+    : -np 2 "$bin" run "$cfg" --reps 10 --seed 4294967307 --out "$work/seeds" --quiet \
+    >"$work/seeds.out" 2>&1 || status=$?
+[ "$status" -ne 0 ] || fail "processes with different seeds ran"
+[ "$(grep -c 'disagree on the scenario or the options' "$work/seeds.out")" -eq 1 ] ||
+    fail "the disagreement was not reported once: $(cat "$work/seeds.out")"
+[ ! -e "$work/seeds" ] || fail "processes with different seeds left $work/seeds"
 echo ok
