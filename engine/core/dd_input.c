@@ -236,8 +236,9 @@ int dd_input_validate(const dd_input *in, dd_error *err)
         return FAILF(err, DD_ERANGE, in->loc,
                      "name \"%s\" must be non-empty and use only letters, digits, '_', '-', '.'",
                      in->name);
-    if (in->months < 1 || in->months > 1200)
-        return FAILF(err, DD_ERANGE, in->loc, "months = %d must be in [1, 1200]", in->months);
+    if (in->months < 1 || in->months > DD_MONTHS_MAX)
+        return FAILF(err, DD_ERANGE, in->loc, "months = %d must be in [1, %d]", in->months,
+                     DD_MONTHS_MAX);
     if (in->replications < 1)
         return FAILF(err, DD_ERANGE, in->loc, "replications = %ld must be >= 1", in->replications);
     if ((rc = check_share(err, in->loc, "host_quality", in->host_quality)) != DD_OK ||
@@ -353,38 +354,35 @@ int dd_input_validate(const dd_input *in, dd_error *err)
     }
 
     const dd_policy_spec *pol = &in->policy;
+    /* Both drawdown policies start inside the horizon. */
+    if ((pol->kind == DD_POLICY_CALENDAR || pol->kind == DD_POLICY_CONDITIONS) &&
+        (pol->start_month < in->start_month || pol->start_month >= end)) {
+        dd_month_format(pol->start_month, a);
+        return FAILF(err, DD_ERANGE, pol->loc, "policy.start = %s is outside the simulated months",
+                     a);
+    }
     switch (pol->kind) {
     case DD_POLICY_NONE:
         break;
     case DD_POLICY_CALENDAR:
-        if (pol->duration_months < 1 || pol->duration_months > 1200)
-            return FAILF(err, DD_ERANGE, pol->loc, "policy.months = %d must be in [1, 1200]",
-                         pol->duration_months);
+        if (pol->duration_months < 1 || pol->duration_months > DD_MONTHS_MAX)
+            return FAILF(err, DD_ERANGE, pol->loc, "policy.months = %d must be in [1, %d]",
+                         pol->duration_months, DD_MONTHS_MAX);
         if (pol->phases < 1 || pol->phases > pol->duration_months)
             return FAILF(err, DD_ERANGE, pol->loc,
                          "policy.phases = %d must be in [1, policy.months = %d]", pol->phases,
                          pol->duration_months);
-        if (pol->start_month < in->start_month || pol->start_month >= end) {
-            dd_month_format(pol->start_month, a);
-            return FAILF(err, DD_ERANGE, pol->loc,
-                         "policy.start = %s is outside the simulated months", a);
-        }
         break;
     case DD_POLICY_CONDITIONS:
-        if (pol->start_month < in->start_month || pol->start_month >= end) {
-            dd_month_format(pol->start_month, a);
-            return FAILF(err, DD_ERANGE, pol->loc,
-                         "policy.start = %s is outside the simulated months", a);
-        }
-        if (pol->review_months < 1 || pol->review_months > 120)
-            return FAILF(err, DD_ERANGE, pol->loc, "policy.review_months = %d must be in [1, 120]",
-                         pol->review_months);
-        if (pol->phases < 1 || pol->phases > 100)
-            return FAILF(err, DD_ERANGE, pol->loc, "policy.phases = %d must be in [1, 100]",
-                         pol->phases);
-        if (pol->hold_reviews < 1 || pol->hold_reviews > 100)
-            return FAILF(err, DD_ERANGE, pol->loc, "policy.hold_reviews = %d must be in [1, 100]",
-                         pol->hold_reviews);
+        if (pol->review_months < 1 || pol->review_months > DD_POLICY_REVIEW_MONTHS_MAX)
+            return FAILF(err, DD_ERANGE, pol->loc, "policy.review_months = %d must be in [1, %d]",
+                         pol->review_months, DD_POLICY_REVIEW_MONTHS_MAX);
+        if (pol->phases < 1 || pol->phases > DD_POLICY_PHASES_MAX)
+            return FAILF(err, DD_ERANGE, pol->loc, "policy.phases = %d must be in [1, %d]",
+                         pol->phases, DD_POLICY_PHASES_MAX);
+        if (pol->hold_reviews < 1 || pol->hold_reviews > DD_POLICY_HOLD_REVIEWS_MAX)
+            return FAILF(err, DD_ERANGE, pol->loc, "policy.hold_reviews = %d must be in [1, %d]",
+                         pol->hold_reviews, DD_POLICY_HOLD_REVIEWS_MAX);
         if (pol->authority_min > 1.0)
             return FAILF(err, DD_ERANGE, pol->loc, "policy.authority_min = %g must be at most 1",
                          pol->authority_min);

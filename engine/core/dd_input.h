@@ -102,6 +102,13 @@ typedef enum {
     DD_EVENT_COUNT
 } dd_event_type;
 
+/* Limits of the whole-number settings, shared by the loader (which names file:line) and
+   dd_input_validate (inputs built in code): guards against typos, far above any real use. */
+#define DD_MONTHS_MAX 1200              /* months of a run, and policy.months */
+#define DD_POLICY_REVIEW_MONTHS_MAX 120 /* policy.review_months */
+#define DD_POLICY_PHASES_MAX 100        /* policy.phases of a conditions policy */
+#define DD_POLICY_HOLD_REVIEWS_MAX 100  /* policy.hold_reviews */
+
 /* Largest offensive (fighters arriving in one month): a guard against typos, far above the
    whole armed strength of any shipped scenario. */
 #define DD_OFFENSIVE_MAX 1e6

@@ -46,7 +46,6 @@
 /* Longest word the edit distance is computed for; longer ones get no hint. */
 #define EDIT_MAX 64
 
-#define MONTHS_MAX 1200
 #define REPLICATIONS_MAX 100000000LL
 /* Shares given by hand are summed with rounding; same slack as dd_input.c. */
 #define SHARE_SUM_TOL 1e-6
@@ -1265,9 +1264,6 @@ static int key_in(const key_set *set, const char *key)
 
 /* Conditions policy defaults that dd_input_init does not give (it sets 1 phase for calendar). */
 #define CONDITIONS_PHASES_DEFAULT 4
-#define REVIEW_MONTHS_MAX 120
-#define CONDITIONS_PHASES_MAX 100
-#define HOLD_REVIEWS_MAX 100
 
 /* Refuse the first key of the policy group that its type does not take. */
 static int check_policy_type_keys(const loader *ld, const config_setting_t *g, dd_policy_kind kind,
@@ -1335,12 +1331,12 @@ static int load_calendar(const loader *ld, const config_setting_t *g)
     if (rc != DD_OK)
         return rc;
     long long v = 0;
-    if ((rc = get_integer(ld, months, "policy.months", 1, MONTHS_MAX, &v)) != DD_OK)
+    if ((rc = get_integer(ld, months, "policy.months", 1, DD_MONTHS_MAX, &v)) != DD_OK)
         return rc;
     pol->duration_months = (int)v;
     pol->phases = pol->duration_months;
     if (phases != NULL) {
-        if ((rc = get_integer(ld, phases, "policy.phases", 1, MONTHS_MAX, &v)) != DD_OK)
+        if ((rc = get_integer(ld, phases, "policy.phases", 1, DD_MONTHS_MAX, &v)) != DD_OK)
             return rc;
         if (v > pol->duration_months)
             return fail_at(ld, phases, DD_ERANGE,
@@ -1370,9 +1366,9 @@ static int load_conditions(const loader *ld, const config_setting_t *g)
         long long max;
         size_t offset;
     } counts[] = {
-        {"review_months", REVIEW_MONTHS_MAX, offsetof(dd_policy_spec, review_months)},
-        {"phases", CONDITIONS_PHASES_MAX, offsetof(dd_policy_spec, phases)},
-        {"hold_reviews", HOLD_REVIEWS_MAX, offsetof(dd_policy_spec, hold_reviews)},
+        {"review_months", DD_POLICY_REVIEW_MONTHS_MAX, offsetof(dd_policy_spec, review_months)},
+        {"phases", DD_POLICY_PHASES_MAX, offsetof(dd_policy_spec, phases)},
+        {"hold_reviews", DD_POLICY_HOLD_REVIEWS_MAX, offsetof(dd_policy_spec, hold_reviews)},
     };
     char what[WHAT_BUF];
     for (size_t k = 0; k < COUNT_OF(counts); k++) {
@@ -1598,7 +1594,7 @@ static int load_top(const loader *ld, const config_setting_t *root)
     if ((m = config_setting_get_member(root, "months")) == NULL)
         return fail_at(ld, root, DD_ECONFIG,
                        "missing required setting 'months' (number of simulated months)");
-    if ((rc = get_integer(ld, m, "months", 1, MONTHS_MAX, &v)) != DD_OK)
+    if ((rc = get_integer(ld, m, "months", 1, DD_MONTHS_MAX, &v)) != DD_OK)
         return rc;
     in->months = (int)v;
 
