@@ -983,6 +983,215 @@ static int summary_of(const dd_run *r, const char *measure, const dd_summary_row
     return *out != NULL;
 }
 
+/* ------------------------------------------------- cost_vacuum labels */
+
+/*
+ * The cost_vacuum chart names each point. Names of points that lie close
+ * together must not print over each other, so drawdown places them itself:
+ * it works out where gnuplot will draw each point, in pixels, and gives each
+ * name the first of a few spots around its point that is clear of the names
+ * already placed, of every point's marker and of the plot's edges, and, where
+ * one can be, of the error bars too.
+ */
+
+/* Canvas of the chart, in pixels. */
+#define CV_WIDTH 1000
+#define CV_HEIGHT 600
+
+/*
+ * The plot area inside that canvas, in pixels. gnuplot 5.4 gives 875 x 394
+ * (pngcairo) and 885 x 385 (svg), less when the y tic labels are wider, so
+ * a little less is assumed: names then stand a little further apart than
+ * computed, never closer.
+ */
+#define CV_PLOT_W (0.85 * CV_WIDTH)
+#define CV_PLOT_H (0.62 * CV_HEIGHT)
+
+/*
+ * Size of a name in the ",10" font: pngcairo draws DejaVu Sans at 10 points
+ * about 6.4 pixels a character, svg a little less; 7 leaves room. Names
+ * keep CV_GAP pixels apart.
+ */
+#define CV_CHAR_W 7.0
+#define CV_TEXT_H 14.0
+#define CV_GAP 2.0
+
+/* Half the side of a marker (pt 7 ps 1.4: a disc about 12 pixels across in PNG, 16 in SVG). */
+#define CV_MARK 8.0
+
+/* Half the thickness of an error bar, with its end ticks (lw 3 for the CI). */
+#define CV_BAR 3.0
+
+/* A rectangle in pixels, y up. */
+typedef struct cv_box {
+    double x0, y0, x1, y1;
+} cv_box;
+
+/*
+ * A spot for a name: where its anchor sits relative to the point, in
+ * pixels, and which way the text runs from the anchor (1: to the right,
+ * "left" justified; -1: to the left, "right" justified; 0: centred).
+ * gnuplot centres a label's text vertically on its anchor.
+ */
+typedef struct cv_spot {
+    double dx, dy;
+    int side;
+} cv_spot;
+
+/*
+ * The spots in order of preference: beside the point, above then below,
+ * right then left (clear of the marker and of the point's own error bars,
+ * which run through the point); then a line further out; then centred over
+ * or under the point; last level with it, across any horizontal bar.
+ */
+static const cv_spot cv_spots[] = {
+    {11, 12, 1},   {11, -12, 1},   {-11, 12, -1}, {-11, -12, -1}, {11, 27, 1}, {11, -27, 1},
+    {-11, 27, -1}, {-11, -27, -1}, {0, 20, 0},    {0, -20, 0},    {11, 42, 1}, {11, -42, 1},
+    {-11, 42, -1}, {-11, -42, -1}, {0, 35, 0},    {0, -35, 0},    {14, 0, 1},  {-14, 0, -1}};
+#define CV_N_SPOTS (sizeof cv_spots / sizeof cv_spots[0])
+
+/*
+ * One name being placed, in pixels of the plot area: its point, the extent
+ * of the point's error bars (both intervals), the width of its text; then
+ * the spot chosen and the box the text takes there.
+ */
+typedef struct cv_label {
+    double x, y, w;
+    double bx0, bx1, by0, by1;
+    int ok; /* the point has finite coordinates */
+    size_t spot;
+    cv_box box;
+} cv_label;
+
+/*
+ * The range gnuplot's autoscale gives an axis whose data span [lo, hi],
+ * under `set offsets graph 0.08` on both sides: an empty range is widened
+ * by 1% of its value (by 1 at zero), as gnuplot does; the offsets add 8% of
+ * the span at each end; the ends then move out to whole tics, with the tic
+ * step gnuplot picks (quantize_normal_tics, guide of 20). The chart fixes
+ * its ranges to these, so the places computed for the names are where
+ * gnuplot draws them, and the axes look as autoscaled ones would.
+ */
+static void cv_range(double lo, double hi, double *out_lo, double *out_hi)
+{
+    if (!isfinite(lo) || !isfinite(hi))
+        lo = hi = 0.0;
+    if (!(hi > lo)) {
+        double half = lo != 0.0 ? 0.01 * fabs(lo) : 1.0;
+        lo -= half;
+        hi += half;
+    }
+    double pad = 0.08 * (hi - lo);
+    lo -= pad;
+    hi += pad;
+    double power = pow(10.0, floor(log10(hi - lo)));
+    double xnorm = (hi - lo) / power;
+    double posns = 20.0 / xnorm;
+    double step = posns > 40    ? 0.05
+                  : posns > 20  ? 0.1
+                  : posns > 10  ? 0.2
+                  : posns > 4   ? 0.5
+                  : posns > 2   ? 1.0
+                  : posns > 0.5 ? 2.0
+                                : ceil(xnorm);
+    step *= power;
+    /* The tolerance keeps an end that is a tic already, give or take rounding, where it is. */
+    *out_lo = step * floor(lo / step + 1e-9);
+    *out_hi = step * ceil(hi / step - 1e-9);
+}
+
+/* Widen [*lo, *hi] to take in v, when v is a number. */
+static void cv_take(double v, double *lo, double *hi)
+{
+    if (isfinite(v)) {
+        *lo = fmin(*lo, v);
+        *hi = fmax(*hi, v);
+    }
+}
+
+/* Characters in a UTF-8 name (bytes that do not continue a character). */
+static size_t cv_chars(const char *s)
+{
+    size_t n = 0;
+    for (const unsigned char *p = (const unsigned char *)s; *p != '\0'; p++)
+        n += (*p & 0xC0) != 0x80;
+    return n;
+}
+
+/* The box a name of width w takes at spot s of the point (x, y). */
+static cv_box cv_text_box(double x, double y, double w, const cv_spot *s)
+{
+    double left = x + s->dx - (s->side > 0 ? 0.0 : s->side < 0 ? w : w / 2);
+    double mid = y + s->dy;
+    cv_box b = {left, mid - CV_TEXT_H / 2, left + w, mid + CV_TEXT_H / 2};
+    return b;
+}
+
+/* Area two boxes share, after growing a by `grow` on every side. */
+static double cv_overlap(cv_box a, cv_box b, double grow)
+{
+    double w = fmin(a.x1 + grow, b.x1) - fmax(a.x0 - grow, b.x0);
+    double h = fmin(a.y1 + grow, b.y1) - fmax(a.y0 - grow, b.y0);
+    return w > 0 && h > 0 ? w * h : 0.0;
+}
+
+/* Area of a box outside the plot area [0, CV_PLOT_W] x [0, CV_PLOT_H]. */
+static double cv_outside(cv_box b)
+{
+    cv_box plot = {0.0, 0.0, CV_PLOT_W, CV_PLOT_H};
+    return (b.x1 - b.x0) * (b.y1 - b.y0) - cv_overlap(b, plot, 0.0);
+}
+
+/*
+ * How badly a name's box b fits when names 0..i-1 are placed: `hard` is the
+ * area it shares with those names (kept CV_GAP apart), with any marker and
+ * outside the plot area; `soft` the area it shares with error bars, which
+ * text may cross where nothing better is left.
+ */
+static void cv_fit(const cv_label *lab, size_t n, size_t i, cv_box b, double *hard, double *soft)
+{
+    *hard = cv_outside(b);
+    *soft = 0.0;
+    for (size_t j = 0; j < n; j++) {
+        if (!lab[j].ok)
+            continue;
+        if (j < i)
+            *hard += cv_overlap(lab[j].box, b, CV_GAP);
+        cv_box m = {lab[j].x - CV_MARK, lab[j].y - CV_MARK, lab[j].x + CV_MARK, lab[j].y + CV_MARK};
+        cv_box h = {lab[j].bx0, lab[j].y - CV_BAR, lab[j].bx1, lab[j].y + CV_BAR};
+        cv_box v = {lab[j].x - CV_BAR, lab[j].by0, lab[j].x + CV_BAR, lab[j].by1};
+        *hard += cv_overlap(m, b, 0.0);
+        *soft += cv_overlap(h, b, 0.0) + cv_overlap(v, b, 0.0);
+    }
+}
+
+/*
+ * Greedy placement, in the order of the labels (the baseline first): each
+ * name takes the first spot where it touches nothing (cv_fit); where every
+ * spot collides, the one with the least hard collision, then the least
+ * soft one, the first of equals. The result depends on the inputs only.
+ */
+static void cv_place(cv_label *lab, size_t n)
+{
+    for (size_t i = 0; i < n; i++) {
+        lab[i].spot = 0;
+        if (!lab[i].ok)
+            continue;
+        double best_hard = INFINITY, best_soft = INFINITY;
+        for (size_t s = 0; s < CV_N_SPOTS && (best_hard > 0.0 || best_soft > 0.0); s++) {
+            cv_box b = cv_text_box(lab[i].x, lab[i].y, lab[i].w, &cv_spots[s]);
+            double hard, soft;
+            cv_fit(lab, n, i, b, &hard, &soft);
+            if (hard < best_hard || (hard == best_hard && soft < best_soft)) {
+                best_hard = hard;
+                best_soft = soft;
+                lab[i].spot = s;
+                lab[i].box = b;
+            }
+        }
+    }
+}
+
 static int chart_cost_vacuum(const char *dir, const dd_run *runs, const size_t *order, size_t n,
                              dd_chart_set *set, dd_error *err)
 {
@@ -1015,18 +1224,56 @@ static int chart_cost_vacuum(const char *dir, const dd_run *runs, const size_t *
     rc = out_close(&d, rc, err);
     if (rc != 0)
         return rc;
+    /* The axes take in the error bars as well as the means, as autoscale would. */
+    double x0 = INFINITY, x1 = -INFINITY, y0 = INFINITY, y1 = -INFINITY;
+    for (size_t k = 0; k < n; k++) {
+        const dd_run *r = &runs[order[k]];
+        summary_of(r, "troop_months", &x);
+        summary_of(r, "vacuum_index", &y);
+        const double xs[] = {x->mean, x->ci_low, x->ci_high, x->p05, x->p95};
+        const double ys[] = {y->mean, y->ci_low, y->ci_high, y->p05, y->p95};
+        for (size_t v = 0; v < 5; v++) {
+            cv_take(xs[v] / 1000, &x0, &x1);
+            cv_take(ys[v], &y0, &y1);
+        }
+    }
+    cv_range(x0, x1, &x0, &x1);
+    cv_range(y0, y1, &y0, &y1);
+    double sx = CV_PLOT_W / (x1 - x0), sy = CV_PLOT_H / (y1 - y0);
+    cv_label *lab = malloc((n > 0 ? n : 1) * sizeof *lab);
+    if (lab == NULL)
+        return dd_error_set(err, DD_ENOMEM, NULL, 0, "out of memory");
+    for (size_t k = 0; k < n; k++) {
+        const dd_run *r = &runs[order[k]];
+        summary_of(r, "troop_months", &x);
+        summary_of(r, "vacuum_index", &y);
+        cv_label *l = &lab[k];
+        l->x = (x->mean / 1000 - x0) * sx;
+        l->y = (y->mean - y0) * sy;
+        l->ok = isfinite(l->x) && isfinite(l->y);
+        l->w = CV_CHAR_W * (double)cv_chars(r->name);
+        /* fmin and fmax pass over a missing (NaN) end. */
+        l->bx0 = (fmin(x->mean, fmin(x->p05, x->ci_low)) / 1000 - x0) * sx;
+        l->bx1 = (fmax(x->mean, fmax(x->p95, x->ci_high)) / 1000 - x0) * sx;
+        l->by0 = (fmin(y->mean, fmin(y->p05, y->ci_low)) - y0) * sy;
+        l->by1 = (fmax(y->mean, fmax(y->p95, y->ci_high)) - y0) * sy;
+    }
+    cv_place(lab, n);
     out_file g = {NULL, ""};
-    if ((rc = out_open(&g, dir, stem, "gp", err)) != 0)
+    if ((rc = out_open(&g, dir, stem, "gp", err)) != 0) {
+        free(lab);
         return rc;
+    }
     FILE *f = g.f;
-    gp_begin(f, stem, title, source, 1000, 600);
+    gp_begin(f, stem, title, source, CV_WIDTH, CV_HEIGHT);
     fprintf(f, "  set title ");
     gp_str(f, title);
     fprintf(f,
             "\n  set xlabel \"Troop-months: uniformed personnel x months deployed (thousands)\"\n");
     fprintf(f, "  set ylabel \"vacuum_index (share points)\"\n");
-    fprintf(f, "  set grid\n%s  set offsets graph 0.08, graph 0.08, graph 0.08, graph 0.08\n",
-            KEY_BELOW);
+    /* Fixed ranges (those autoscale would pick, see cv_range): the names were placed for them. */
+    fprintf(f, "  set grid\n%s  set xrange [%.10g:%.10g]\n  set yrange [%.10g:%.10g]\n", KEY_BELOW,
+            x0, x1, y0, y1);
     fprintf(f, "  set xzeroaxis lt 0 lw 1.5 lc rgb \"#000000\"\n");
     fprintf(f, "  plot \\\n");
     for (size_t k = 0; k < n; k++) {
@@ -1043,12 +1290,18 @@ static int chart_cost_vacuum(const char *dir, const dd_run *runs, const size_t *
         fmt(label, sizeof label, "%s%s", r->name, k == 0 ? " (baseline)" : "");
         gp_str(f, label);
         fprintf(f, ", \\\n");
-        /* Labels alternate above and below their points, so neighbours do not collide. */
+        /* Each name where cv_place put it; screen offsets are pixels on every terminal. */
+        const cv_spot *sp = &cv_spots[lab[k].spot];
         fprintf(f,
-                "       datafile every ::%zu::%zu using 2:7:1 with labels offset 1.2,%s left "
-                "font \",10\" tc rgb \"%s\" notitle, \\\n",
-                k, k, k % 2 == 0 ? "0.9" : "-0.9", colour_of(k));
+                "       datafile every ::%zu::%zu using 2:7:1 with labels offset screen %.4f,%.4f "
+                "%s font \",10\" tc rgb \"%s\" notitle, \\\n",
+                k, k, sp->dx / CV_WIDTH, sp->dy / CV_HEIGHT,
+                sp->side > 0   ? "left"
+                : sp->side < 0 ? "right"
+                               : "center",
+                colour_of(k));
     }
+    free(lab);
     fprintf(f, "       NaN with lines lw 3 lc rgb \"#555555\" title \"thick bars: 95%% CI of the "
                "mean\", \\\n");
     fprintf(f, "       NaN with lines lw 1 lc rgb \"#555555\" title \"thin bars: 5th to 95th "
