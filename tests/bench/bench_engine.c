@@ -9,7 +9,7 @@
  * figures measured in this one process, one after the other, so a machine
  * that is slower or busier today shifts numerator and denominator together.
  * Timed measurements are repeated in interleaved rounds (--rounds, default
- * 3; --scale-rounds for region scaling, default 3) and the fastest of each
+ * 3; --scale-rounds for region scaling, default 5) and the fastest of each
  * is kept: other work on the machine only ever makes a run slower.
  *
  * Figures (T = all threads unless --threads):
@@ -561,41 +561,67 @@ static void synthetic(dd_input *out, const dd_input *tmpl, size_t n, int months)
     out->params.host_ceiling = tmpl->params.host_ceiling * per;
 }
 
-/*
- * Marginal thread-ns per region-month of the synthetic scenario with n
- * regions: the fastest, over `rounds` rounds, of `runs` runs of 3 * reps
- * replications, less the fastest of `runs` runs of reps (see the header).
- */
-static double scale_ns(const dd_input *tmpl, size_t n, int months, long runs, long reps,
-                       int threads, long block, int rounds, uint64_t seed)
-{
+/* One synthetic scenario of the region-scaling figure, and its fastest times so far. */
+typedef struct scale_case {
+    size_t n;      /* regions */
+    long runs;     /* pairs of runs per round */
     dd_input in;
-    synthetic(&in, tmpl, n, months);
-    dd_model *m = NULL;
+    dd_model *m;
+    double t_small, t_large; /* fastest round: runs of reps, runs of 3 * reps */
+} scale_case;
+
+static void scale_open(scale_case *c, const dd_input *tmpl, size_t n, long runs, int months)
+{
+    c->n = n;
+    c->runs = runs;
+    synthetic(&c->in, tmpl, n, months);
+    c->m = NULL;
     dd_error err;
     dd_error_clear(&err);
-    if (dd_model_alloc(&m, &in, &err) != DD_OK)
+    if (dd_model_alloc(&c->m, &c->in, &err) != DD_OK)
         die("synthetic scenario rejected", &err);
-    time_run(m, seed, reps, threads, block, NULL); /* warm-up: pages and heap */
-    double t_small = HUGE_VAL, t_large = HUGE_VAL;
-    for (int round = 0; round < rounds; round++) {
-        double ts = 0.0, tl = 0.0;
-        for (long k = 0; k < runs; k++) {
-            ts += time_run(m, seed, reps, threads, block, NULL);
-            tl += time_run(m, seed, 3 * reps, threads, block, NULL);
+    c->t_small = c->t_large = HUGE_VAL;
+}
+
+static void scale_close(scale_case *c)
+{
+    dd_model_free(c->m);
+    dd_input_free(&c->in);
+}
+
+/*
+ * Marginal thread-ns per region-month of each case: the fastest, over
+ * `rounds` rounds, of `runs` runs of 3 * reps replications, less the fastest
+ * of `runs` runs of reps (see the header). Each round times every case in
+ * turn, so a spell of other work on the machine slows all region counts
+ * alike instead of one of them (a single noisy spell had moved the ratio
+ * from 0.8 to 2.2 when each count ran all its rounds in one go).
+ */
+static void scale_ns(scale_case *cases, size_t n_cases, int months, long reps, int threads,
+                     long block, int rounds, uint64_t seed, double *ns)
+{
+    for (size_t k = 0; k < n_cases; k++) /* warm-up: pages and heap */
+        time_run(cases[k].m, seed, reps, threads, block, NULL);
+    for (int round = 0; round < rounds; round++)
+        for (size_t k = 0; k < n_cases; k++) {
+            scale_case *c = &cases[k];
+            double ts = 0.0, tl = 0.0;
+            for (long i = 0; i < c->runs; i++) {
+                ts += time_run(c->m, seed, reps, threads, block, NULL);
+                tl += time_run(c->m, seed, 3 * reps, threads, block, NULL);
+            }
+            c->t_small = fmin(c->t_small, ts);
+            c->t_large = fmin(c->t_large, tl);
         }
-        t_small = fmin(t_small, ts);
-        t_large = fmin(t_large, tl);
+    for (size_t k = 0; k < n_cases; k++) {
+        const scale_case *c = &cases[k];
+        ns[k] = (c->t_large - c->t_small) * 1e9 * threads /
+                ((double)c->runs * 2.0 * (double)reps * months * (double)c->n);
+        fprintf(stderr,
+                "bench_engine: %zu regions, %ld x (%ld and %ld replications): %.3f s and %.3f s, "
+                "%.1f thread-ns per further region-month\n",
+                c->n, c->runs, reps, 3 * reps, c->t_small, c->t_large, ns[k]);
     }
-    double ns = (t_large - t_small) * 1e9 * threads /
-                ((double)runs * 2.0 * (double)reps * months * (double)n);
-    fprintf(stderr,
-            "bench_engine: %zu regions, %ld x (%ld and %ld replications): %.3f s and %.3f s, "
-            "%.1f thread-ns per further region-month\n",
-            n, runs, reps, 3 * reps, t_small, t_large, ns);
-    dd_model_free(m);
-    dd_input_free(&in);
-    return ns;
 }
 
 static long arg_long(const char *s, const char *name)
@@ -616,7 +642,7 @@ int main(int argc, char **argv)
     long reps = 10000, scale_reps = 64;
     int threads = 0, quick = 0;
     long only_regions = 0, block = 0;
-    int rounds = 3, scale_rounds = 3;
+    int rounds = 3, scale_rounds = 5;
     for (int i = 1; i < argc; i++) {
         if (strcmp(argv[i], "--reps") == 0 && i + 1 < argc)
             reps = arg_long(argv[++i], "--reps");
@@ -665,8 +691,11 @@ int main(int argc, char **argv)
     const uint64_t seed = in.seed;
     if (only_regions > 0) {
         /* For profiling: one synthetic run only, nothing printed on stdout. */
-        scale_ns(&in, (size_t)only_regions, SCALE_MONTHS, 1, scale_reps, threads, block,
-                 scale_rounds, seed);
+        scale_case c;
+        double ns;
+        scale_open(&c, &in, (size_t)only_regions, 1, SCALE_MONTHS);
+        scale_ns(&c, 1, SCALE_MONTHS, scale_reps, threads, block, scale_rounds, seed, &ns);
+        scale_close(&c);
         dd_model_free(m);
         dd_input_free(&in);
         return 0;
@@ -730,9 +759,13 @@ int main(int argc, char **argv)
     const size_t counts[3] = {7, 70, 700};
     const long runs[3] = {100, 10, 1};
     double ns_r[3];
+    const int scale_months = quick ? SCALE_MONTHS / 10 : SCALE_MONTHS;
+    scale_case cases[3];
     for (int k = 0; k < 3; k++)
-        ns_r[k] = scale_ns(&in, counts[k], quick ? SCALE_MONTHS / 10 : SCALE_MONTHS,
-                           quick ? 1 : runs[k], scale_reps, threads, block, scale_rounds, seed);
+        scale_open(&cases[k], &in, counts[k], quick ? 1 : runs[k], scale_months);
+    scale_ns(cases, 3, scale_months, scale_reps, threads, block, scale_rounds, seed, ns_r);
+    for (int k = 0; k < 3; k++)
+        scale_close(&cases[k]);
     if (sink == 0.0)
         fprintf(stderr, "bench_engine: (no draws in the floor)\n");
     emit("region_marginal_ns_7", ns_r[0], "thread-ns");
