@@ -1224,39 +1224,45 @@ static int chart_cost_vacuum(const char *dir, const dd_run *runs, const size_t *
     rc = out_close(&d, rc, err);
     if (rc != 0)
         return rc;
-    /* The axes take in the error bars as well as the means, as autoscale would. */
+    /* Each point and the extent of its error bars, in data units, then the axes, which take
+       in the bars as well as the means, as autoscale would; then all of it in pixels. */
+    cv_label *lab = malloc((n > 0 ? n : 1) * sizeof *lab);
+    if (lab == NULL)
+        return dd_error_set(err, DD_ENOMEM, NULL, 0, "out of memory");
     double x0 = INFINITY, x1 = -INFINITY, y0 = INFINITY, y1 = -INFINITY;
     for (size_t k = 0; k < n; k++) {
         const dd_run *r = &runs[order[k]];
         summary_of(r, "troop_months", &x);
         summary_of(r, "vacuum_index", &y);
+        cv_label *l = &lab[k];
+        l->x = x->mean / 1000;
+        l->y = y->mean;
+        l->w = CV_CHAR_W * (double)cv_chars(r->name);
+        l->bx0 = l->by0 = INFINITY;
+        l->bx1 = l->by1 = -INFINITY;
         const double xs[] = {x->mean, x->ci_low, x->ci_high, x->p05, x->p95};
         const double ys[] = {y->mean, y->ci_low, y->ci_high, y->p05, y->p95};
-        for (size_t v = 0; v < 5; v++) {
-            cv_take(xs[v] / 1000, &x0, &x1);
-            cv_take(ys[v], &y0, &y1);
+        for (size_t v = 0; v < 5; v++) { /* cv_take passes over a missing (NaN) value */
+            cv_take(xs[v] / 1000, &l->bx0, &l->bx1);
+            cv_take(ys[v], &l->by0, &l->by1);
         }
+        x0 = fmin(x0, l->bx0);
+        x1 = fmax(x1, l->bx1);
+        y0 = fmin(y0, l->by0);
+        y1 = fmax(y1, l->by1);
     }
     cv_range(x0, x1, &x0, &x1);
     cv_range(y0, y1, &y0, &y1);
-    double sx = CV_PLOT_W / (x1 - x0), sy = CV_PLOT_H / (y1 - y0);
-    cv_label *lab = malloc((n > 0 ? n : 1) * sizeof *lab);
-    if (lab == NULL)
-        return dd_error_set(err, DD_ENOMEM, NULL, 0, "out of memory");
+    const double sx = CV_PLOT_W / (x1 - x0), sy = CV_PLOT_H / (y1 - y0);
     for (size_t k = 0; k < n; k++) {
-        const dd_run *r = &runs[order[k]];
-        summary_of(r, "troop_months", &x);
-        summary_of(r, "vacuum_index", &y);
         cv_label *l = &lab[k];
-        l->x = (x->mean / 1000 - x0) * sx;
-        l->y = (y->mean - y0) * sy;
+        l->x = (l->x - x0) * sx;
+        l->y = (l->y - y0) * sy;
         l->ok = isfinite(l->x) && isfinite(l->y);
-        l->w = CV_CHAR_W * (double)cv_chars(r->name);
-        /* fmin and fmax pass over a missing (NaN) end. */
-        l->bx0 = (fmin(x->mean, fmin(x->p05, x->ci_low)) / 1000 - x0) * sx;
-        l->bx1 = (fmax(x->mean, fmax(x->p95, x->ci_high)) / 1000 - x0) * sx;
-        l->by0 = (fmin(y->mean, fmin(y->p05, y->ci_low)) - y0) * sy;
-        l->by1 = (fmax(y->mean, fmax(y->p95, y->ci_high)) - y0) * sy;
+        l->bx0 = (l->bx0 - x0) * sx;
+        l->bx1 = (l->bx1 - x0) * sx;
+        l->by0 = (l->by0 - y0) * sy;
+        l->by1 = (l->by1 - y0) * sy;
     }
     cv_place(lab, n);
     out_file g = {NULL, ""};
