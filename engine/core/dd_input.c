@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "dd_month.h"
+#include "dd_names.h"
 
 /* Shares read from text are summed with rounding; a plain 1e-6 slack suffices. */
 #define SHARE_SUM_TOL 1e-6
@@ -38,54 +39,42 @@ static const char *const onfail_names[DD_ONFAIL_COUNT] = {
 
 const char *dd_allocation_name(dd_allocation a)
 {
-    return (a >= 0 && a < DD_ALLOC_COUNT) ? allocation_names[a] : "?";
+    return dd_names_get(allocation_names, DD_ALLOC_COUNT, (int)a);
 }
 
 int dd_allocation_lookup(const char *name)
 {
-    for (int i = 0; i < DD_ALLOC_COUNT; i++)
-        if (strcmp(allocation_names[i], name) == 0)
-            return i;
-    return -1;
+    return dd_names_find(allocation_names, DD_ALLOC_COUNT, name);
 }
 
 const char *dd_onfail_name(dd_onfail f)
 {
-    return (f >= 0 && f < DD_ONFAIL_COUNT) ? onfail_names[f] : "?";
+    return dd_names_get(onfail_names, DD_ONFAIL_COUNT, (int)f);
 }
 
 int dd_onfail_lookup(const char *name)
 {
-    for (int i = 0; i < DD_ONFAIL_COUNT; i++)
-        if (strcmp(onfail_names[i], name) == 0)
-            return i;
-    return -1;
+    return dd_names_find(onfail_names, DD_ONFAIL_COUNT, name);
 }
 
 const char *dd_role_name(dd_role r)
 {
-    return (r >= 0 && r < DD_ROLE_COUNT) ? role_names[r] : "?";
+    return dd_names_get(role_names, DD_ROLE_COUNT, (int)r);
 }
 
 int dd_role_lookup(const char *name)
 {
-    for (int i = 0; i < DD_ROLE_COUNT; i++)
-        if (strcmp(role_names[i], name) == 0)
-            return i;
-    return -1;
+    return dd_names_find(role_names, DD_ROLE_COUNT, name);
 }
 
 const char *dd_event_name(dd_event_type t)
 {
-    return (t >= 0 && t < DD_EVENT_COUNT) ? event_names[t] : "?";
+    return dd_names_get(event_names, DD_EVENT_COUNT, (int)t);
 }
 
 int dd_event_lookup(const char *name)
 {
-    for (int i = 0; i < DD_EVENT_COUNT; i++)
-        if (strcmp(event_names[i], name) == 0)
-            return i;
-    return -1;
+    return dd_names_find(event_names, DD_EVENT_COUNT, name);
 }
 
 double dd_schedule_at(const dd_schedule *s, int month)

@@ -3,6 +3,8 @@
 
 #include <assert.h>
 
+#include "dd_names.h"
+
 static const dd_metric_info metrics[DD_M_COUNT] = {
     [DD_M_EVENTS] = {"events", DD_AGG_SUM, 0, 1},
     [DD_M_FATALITIES] = {"fatalities", DD_AGG_SUM, 0, 1},
@@ -39,7 +41,7 @@ static const char *const reasons[DD_EXIT_COUNT] = {
 
 const char *dd_exit_reason_name(dd_exit_reason r)
 {
-    return (r >= 0 && r < DD_EXIT_COUNT) ? reasons[r] : "?";
+    return dd_names_get(reasons, DD_EXIT_COUNT, (int)r);
 }
 
 static const char *const outcome_names[DD_O_COUNT] = {

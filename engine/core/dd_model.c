@@ -498,6 +498,15 @@ static void split_deaths(gsl_rng *rng, double deaths, const double w[SPLIT_COUNT
     split[SPLIT_ARMED] = left_n;
 }
 
+/*
+ * How strongly region n draws fighters moving out of a neighbour (contagion):
+ * where the state is thin and nobody suppresses them.
+ */
+static inline double neighbour_pull(const dd_state *in, const dd_state *out, size_t n)
+{
+    return (1.0 - in->authority[n]) * (1.0 - out->suppression[n]);
+}
+
 /* Partner forces of each role in region r this month (rules and switch applied). */
 static void partner_forces(const dd_model *m, const dd_state *s, int t, size_t r,
                            double x[DD_ROLE_COUNT])
@@ -592,18 +601,15 @@ void dd_model_step(const dd_model *m, const dd_state *in, dd_state *out, dd_stre
         for (size_t r = 0; r < R; r++) {
             const dd_region *reg = &inp->regions[r];
             double weight_sum = 0.0;
-            for (size_t k = 0; k < reg->n_neighbours; k++) {
-                size_t n = reg->neighbours[k];
-                weight_sum += (1.0 - in->authority[n]) * (1.0 - out->suppression[n]);
-            }
+            for (size_t k = 0; k < reg->n_neighbours; k++)
+                weight_sum += neighbour_pull(in, out, reg->neighbours[k]);
             if (weight_sum <= 0.0)
                 continue;
             double moving = p->contagion_per_month * out->suppression[r] * armed[r];
             out->outflow[r] = moving;
             for (size_t k = 0; k < reg->n_neighbours; k++) {
                 size_t n = reg->neighbours[k];
-                out->inflow[n] +=
-                    moving * (1.0 - in->authority[n]) * (1.0 - out->suppression[n]) / weight_sum;
+                out->inflow[n] += moving * neighbour_pull(in, out, n) / weight_sum;
             }
         }
     }
@@ -845,7 +851,9 @@ void dd_model_step(const dd_model *m, const dd_state *in, dd_state *out, dd_stre
         out->peak_displaced = nat_displaced;
     out->last_authority = all[DD_M_STATE_AUTHORITY];
     out->last_fatalities = nat_fat;
-    out->last_host_ratio = host_ratio(out);
+    /* The national row has just summed host forces and fighters, region by region. */
+    out->last_host_ratio =
+        out->host_quality * all[DD_M_HOST_FORCES] / (all[DD_M_ARMED_STRENGTH] + 1.0);
 
     const double control = all[DD_M_ARMED_CONTROL];
     const size_t ring = ring_len(m);

@@ -4,6 +4,8 @@
 #include <math.h>
 #include <string.h>
 
+#include "dd_names.h"
+
 static const char *const mech_names[DD_MECH_COUNT] = {
     [DD_MECH_DETERRENCE] = "deterrence",
     [DD_MECH_VIOLENCE] = "violence",
@@ -21,15 +23,12 @@ static const char *const mech_names[DD_MECH_COUNT] = {
 
 const char *dd_mech_name(dd_mech m)
 {
-    return (m >= 0 && m < DD_MECH_COUNT) ? mech_names[m] : "?";
+    return dd_names_get(mech_names, DD_MECH_COUNT, (int)m);
 }
 
 int dd_mech_lookup(const char *name)
 {
-    for (int m = 0; m < DD_MECH_COUNT; m++)
-        if (strcmp(mech_names[m], name) == 0)
-            return m;
-    return -1;
+    return dd_names_find(mech_names, DD_MECH_COUNT, name);
 }
 
 static const dd_param_info table[] = {

@@ -480,6 +480,24 @@ static int get_month(const loader *ld, const config_setting_t *s, const char *wh
     return DD_OK;
 }
 
+/*
+ * A month read from `s` must lie inside the simulated months (start and
+ * months are loaded first). Fails with "<what> <month> is outside the
+ * simulated months <first> to <last>" at s's line.
+ */
+static int check_horizon(const loader *ld, const config_setting_t *s, const char *what, int month)
+{
+    const dd_input *in = ld->in;
+    if (month >= in->start_month && month < in->start_month + in->months)
+        return DD_OK;
+    char a[DD_MONTH_STR], b[DD_MONTH_STR], c[DD_MONTH_STR];
+    dd_month_format(month, a);
+    dd_month_format(in->start_month, b);
+    dd_month_format(in->start_month + in->months - 1, c);
+    return fail_at(ld, s, DD_ERANGE, "%s %s is outside the simulated months %s to %s", what, a, b,
+                   c);
+}
+
 static int name_chars_ok(const char *name)
 {
     if (name[0] == '\0' || name[0] == '.')
@@ -859,12 +877,10 @@ static int load_mission(const loader *ld, const config_setting_t *root)
     }
     if ((m = config_setting_get_member(g, "allocation_start")) != NULL) {
         if ((rc = get_month(ld, m, "mission.allocation_start", &ld->in->allocation_start_month)) !=
-            DD_OK)
+                DD_OK ||
+            (rc = check_horizon(ld, m, "mission.allocation_start =",
+                                ld->in->allocation_start_month)) != DD_OK)
             return rc;
-        if (ld->in->allocation_start_month < ld->in->start_month ||
-            ld->in->allocation_start_month >= ld->in->start_month + ld->in->months)
-            return fail_at(ld, m, DD_ERANGE,
-                           "mission.allocation_start is outside the simulated months");
     }
     return DD_OK;
 }
@@ -1206,16 +1222,12 @@ static int load_events(const loader *ld, const config_setting_t *root)
         /* The date is what order and horizon checks complain about. */
         if ((rc = set_loc(ld, date, &ev->loc)) != DD_OK)
             return rc;
-        char a[DD_MONTH_STR], b[DD_MONTH_STR], c[DD_MONTH_STR];
-        dd_month_format(ev->month, a);
-        if (ev->month < in->start_month || ev->month >= in->start_month + in->months) {
-            dd_month_format(in->start_month, b);
-            dd_month_format(in->start_month + in->months - 1, c);
-            return fail_at(ld, date, DD_ERANGE,
-                           "events[%zu]: %s at %s is outside the simulated months %s to %s", i,
-                           name, a, b, c);
-        }
+        snprintf(what, sizeof what, "events[%zu]: %s at", i, name);
+        if ((rc = check_horizon(ld, date, what, ev->month)) != DD_OK)
+            return rc;
         if (i > 0 && ev->month < in->events[i - 1].month) {
+            char a[DD_MONTH_STR], b[DD_MONTH_STR];
+            dd_month_format(ev->month, a);
             dd_month_format(in->events[i - 1].month, b);
             return fail_at(ld, date, DD_ERANGE,
                            "events[%zu]: date %s is before the previous event's date %s (events "
@@ -1303,15 +1315,7 @@ static int load_policy_start(const loader *ld, const config_setting_t *start)
     int rc = get_month(ld, start, "policy.start", &pol->start_month);
     if (rc != DD_OK)
         return rc;
-    if (pol->start_month < in->start_month || pol->start_month >= in->start_month + in->months) {
-        char a[DD_MONTH_STR], b[DD_MONTH_STR], c[DD_MONTH_STR];
-        dd_month_format(pol->start_month, a);
-        dd_month_format(in->start_month, b);
-        dd_month_format(in->start_month + in->months - 1, c);
-        return fail_at(ld, start, DD_ERANGE,
-                       "policy.start = %s is outside the simulated months %s to %s", a, b, c);
-    }
-    return DD_OK;
+    return check_horizon(ld, start, "policy.start =", pol->start_month);
 }
 
 static int load_calendar(const loader *ld, const config_setting_t *g)
