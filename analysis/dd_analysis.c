@@ -34,6 +34,20 @@ static int make_dir(const char *path, dd_error *err)
     return 0;
 }
 
+/*
+ * Start the output folder (its name already in done->out): refused when the
+ * name is too long for the fixed path buffers below, or as dd_outdir_begin
+ * refuses it.
+ */
+static int begin_out(const dd_analysis_opts *o, const dd_analysis_done *done, dd_outdir **od,
+                     dd_error *err)
+{
+    if (strlen(done->out) > PATH_LEN_MAX)
+        return dd_error_set(err, DD_EUSAGE, NULL, 0, "output folder name longer than %d characters",
+                            PATH_LEN_MAX);
+    return dd_outdir_begin(od, done->out, o->force, err);
+}
+
 /* Write a file into the output folder through a callback. */
 typedef int (*writer_fn)(FILE *f, const void *ctx, dd_error *err);
 
@@ -76,7 +90,6 @@ static void free_runs(dd_run *runs, size_t n)
 
 typedef struct compare_manifest {
     const dd_comparison *c;
-    const dd_analysis_opts *o;
     size_t charts;
 } compare_manifest;
 
@@ -150,12 +163,8 @@ int dd_analysis_compare(const dd_analysis_opts *o, dd_analysis_done *done, dd_er
             default_compare_dir(done->out, sizeof done->out, &cmp);
     }
     dd_outdir *od = NULL;
-    /* Paths below are built in fixed buffers sized for this. */
-    if (rc == 0 && strlen(done->out) > PATH_LEN_MAX)
-        rc = dd_error_set(err, DD_EUSAGE, NULL, 0, "output folder name longer than %d characters",
-                          PATH_LEN_MAX);
     if (rc == 0)
-        rc = dd_outdir_begin(&od, done->out, o->force, err);
+        rc = begin_out(o, done, &od, err);
     dd_chart_set set = {NULL, 0, 0};
     char charts[1100];
     if (rc == 0) {
@@ -173,7 +182,7 @@ int dd_analysis_compare(const dd_analysis_opts *o, dd_analysis_done *done, dd_er
     if (rc == 0)
         rc = dd_chart_write_index_file(charts, &set, err);
     if (rc == 0) {
-        compare_manifest m = {&cmp, o, set.n};
+        compare_manifest m = {&cmp, set.n};
         rc = write_out(od, "manifest.txt", write_compare_manifest, &m, err);
     }
     if (rc == 0) {
@@ -205,39 +214,14 @@ typedef struct source {
     char charts_shown[1200]; /* where the reader finds them, relative to the report */
 } source;
 
-/* Whether a folder is a comparison (its manifest says `kind: comparison`). */
-static int is_comparison(const char *dir, int *yes, dd_error *err)
+/* Check that a comparison's charts are all there (dd_compare_load has read the rest). */
+static int check_comparison_charts(const char *dir, source *s, dd_error *err)
 {
-    char path[1100];
-    snprintf(path, sizeof path, "%s/manifest.txt", dir);
-    struct stat st;
-    *yes = 0;
-    if (stat(path, &st) != 0)
-        return 0; /* dd_run_load says what is wrong with the folder */
-    char *kind = NULL;
-    int rc = dd_manifest_get(path, "kind", 0, &kind, err);
-    if (rc == 0 && kind != NULL) {
-        if (strcmp(kind, "comparison") == 0)
-            *yes = 1;
-        else
-            rc = dd_error_set(err, DD_ECONFIG, dir, 0,
-                              "is a %s folder; report reads run and comparison folders", kind);
-    }
-    free(kind);
-    return rc;
-}
-
-/* Read a comparison folder and check that its charts are all there. */
-static int load_comparison(const char *dir, source *s, dd_error *err)
-{
-    int rc = dd_compare_load(dir, &s->cmp, err);
-    if (rc != 0)
-        return rc;
     snprintf(s->charts_dir, sizeof s->charts_dir, "%s/charts", dir);
     snprintf(s->charts_shown, sizeof s->charts_shown, "%s/charts/", dir);
     char path[1400];
     snprintf(path, sizeof path, "%s/charts.csv", s->charts_dir);
-    rc = dd_chart_read_index(path, &s->charts, err);
+    int rc = dd_chart_read_index(path, &s->charts, err);
     for (size_t i = 0; rc == 0 && i < s->charts.n; i++) {
         snprintf(path, sizeof path, "%s/%s.png", s->charts_dir, s->charts.items[i].name);
         struct stat st;
@@ -246,6 +230,38 @@ static int load_comparison(const char *dir, source *s, dd_error *err)
                               "missing or empty (damaged comparison folder? run drawdown compare "
                               "again)");
     }
+    return rc;
+}
+
+/*
+ * Read a source folder: a comparison when its manifest says `kind:
+ * comparison`, else a run. The manifest is read once, here, and handed to
+ * the reader; a folder without one goes to dd_run_load, which says what is
+ * wrong with it.
+ */
+static int load_source(const char *dir, source *s, dd_error *err)
+{
+    char *path = dd_run_path(dir, "manifest.txt");
+    if (path == NULL)
+        return dd_error_set(err, DD_ENOMEM, NULL, 0, "out of memory");
+    struct stat st;
+    int have = stat(path, &st) == 0;
+    dd_manifest m;
+    memset(&m, 0, sizeof m);
+    int rc = have ? dd_manifest_read(path, &m, err) : 0;
+    free(path);
+    const char *kind = rc == 0 ? dd_manifest_value(&m, "kind") : NULL;
+    s->is_cmp = kind != NULL && strcmp(kind, "comparison") == 0;
+    if (rc == 0 && kind != NULL && !s->is_cmp)
+        rc = dd_error_set(err, DD_ECONFIG, dir, 0,
+                          "is a %s folder; report reads run and comparison folders", kind);
+    else if (rc == 0 && s->is_cmp)
+        rc = dd_compare_load_manifest(dir, &m, &s->cmp, err);
+    else if (rc == 0)
+        rc = dd_run_load_manifest(dir, have ? &m : NULL, &s->run, err);
+    if (rc == 0 && s->is_cmp)
+        rc = check_comparison_charts(dir, s, err);
+    dd_manifest_free(&m);
     return rc;
 }
 
@@ -291,10 +307,7 @@ int dd_analysis_report(const dd_analysis_opts *o, dd_analysis_done *done, dd_err
     int rc = 0;
     size_t loaded = 0;
     for (size_t i = 0; rc == 0 && i < o->n_dirs; i++) {
-        rc = is_comparison(o->dirs[i], &src[i].is_cmp, err);
-        if (rc == 0)
-            rc = src[i].is_cmp ? load_comparison(o->dirs[i], &src[i], err)
-                               : dd_run_load(o->dirs[i], &src[i].run, err);
+        rc = load_source(o->dirs[i], &src[i], err);
         loaded = i + 1;
         for (size_t j = 0; rc == 0 && !src[i].is_cmp && j < i; j++)
             if (!src[j].is_cmp && strcmp(src[j].run.name, src[i].run.name) == 0)
@@ -315,12 +328,8 @@ int dd_analysis_report(const dd_analysis_opts *o, dd_analysis_done *done, dd_err
         }
     }
     dd_outdir *od = NULL;
-    /* Paths below are built in fixed buffers sized for this. */
-    if (rc == 0 && strlen(done->out) > PATH_LEN_MAX)
-        rc = dd_error_set(err, DD_EUSAGE, NULL, 0, "output folder name longer than %d characters",
-                          PATH_LEN_MAX);
     if (rc == 0)
-        rc = dd_outdir_begin(&od, done->out, o->force, err);
+        rc = begin_out(o, done, &od, err);
     size_t n_runs = 0;
     for (size_t i = 0; i < loaded; i++)
         n_runs += !src[i].is_cmp;

@@ -143,31 +143,28 @@ int dd_compare_unpaired(const double *x, size_t nx, const double *b, size_t nb, 
     if (kx >= 2 && kb >= 2) {
         double vx = gsl_stats_variance_m(buf, 1, kx, out->mean) / (double)kx;
         double vb = gsl_stats_variance_m(buf + kx, 1, kb, out->baseline_mean) / (double)kb;
-        double se2 = vx + vb;
-        if (se2 > 0.0) {
-            /* Welch-Satterthwaite degrees of freedom. */
-            double nu = se2 * se2 / (vx * vx / (double)(kx - 1) + vb * vb / (double)(kb - 1));
-            double half = gsl_cdf_tdist_Pinv(0.975, nu) * sqrt(se2);
-            out->ci_low = out->diff - half;
-            out->ci_high = out->diff + half;
-        } else {
-            out->ci_low = out->ci_high = out->diff; /* both constant: the difference is exact */
-        }
+        dd_compare_welch(out->diff, vx, kx, vb, kb, &out->ci_low, &out->ci_high);
     }
     free(buf);
     return 0;
 }
 
-/* ------------------------------------------------------------ comparison */
-
-static char *dup_str(const char *s)
+void dd_compare_welch(double diff, double va, size_t na, double vb, size_t nb, double *ci_low,
+                      double *ci_high)
 {
-    size_t n = strlen(s) + 1;
-    char *d = malloc(n);
-    if (d != NULL)
-        memcpy(d, s, n);
-    return d;
+    double se2 = va + vb;
+    if (se2 > 0.0) {
+        /* Welch-Satterthwaite degrees of freedom. */
+        double nu = se2 * se2 / (va * va / (double)(na - 1) + vb * vb / (double)(nb - 1));
+        double half = gsl_cdf_tdist_Pinv(0.975, nu) * sqrt(se2);
+        *ci_low = diff - half;
+        *ci_high = diff + half;
+    } else {
+        *ci_low = *ci_high = diff; /* both constant: the difference is exact */
+    }
 }
+
+/* ------------------------------------------------------------ comparison */
 
 static void scenario_free(dd_compare_scenario *s)
 {
@@ -229,11 +226,11 @@ static char *partner_list(const dd_input *in)
 static int describe_scenario(const dd_run *r, dd_compare_scenario *s, dd_error *err)
 {
     snprintf(s->name, sizeof s->name, "%s", r->name);
-    s->run_dir = dup_str(r->dir);
-    s->program = dup_str(r->program);
-    s->policy = dup_str(dd_policy_get(r->input.policy.kind)->name);
+    s->run_dir = strdup(r->dir);
+    s->program = strdup(r->program);
+    s->policy = strdup(dd_policy_get(r->input.policy.kind)->name);
     s->partners = partner_list(&r->input);
-    s->description = dup_str(r->input.description != NULL ? r->input.description : "");
+    s->description = strdup(r->input.description != NULL ? r->input.description : "");
     if (s->run_dir == NULL || s->program == NULL || s->policy == NULL || s->partners == NULL ||
         s->description == NULL)
         return dd_error_set(err, DD_ENOMEM, NULL, 0, "out of memory");
@@ -303,7 +300,7 @@ static int push_row(dd_comparison *c, size_t *cap, const char *measure, size_t s
         *cap = ncap;
     }
     dd_compare_row *row = &c->rows[c->n_rows];
-    if ((row->measure = dup_str(measure)) == NULL)
+    if ((row->measure = strdup(measure)) == NULL)
         return dd_error_set(err, DD_ENOMEM, NULL, 0, "out of memory");
     row->scenario = scenario;
     row->d = *d;
@@ -455,117 +452,141 @@ int dd_compare_runs(const dd_run *runs, size_t n, size_t baseline, dd_comparison
 
 /* ---------------------------------------------------------------- output */
 
-static int put(FILE *f, const char *s, const char *file, dd_error *err)
+/*
+ * A CSV file being written. Numbers are formatted by dd_csv_number, as in
+ * the files of a run; text fields are quoted here (dd_csv.h does not offer
+ * that). The first failed write sticks and is reported by write_csv, so a
+ * row is written field by field without a test after each.
+ */
+typedef struct csv_out {
+    FILE *f;
+    int failed;
+    int errnum; /* errno of the failed write; 0 when it set none */
+} csv_out;
+
+/*
+ * Write `lead` as it is, then the text field s (NULL: none), quoted as
+ * RFC 4180 asks when it needs to be.
+ */
+static void csv_put(csv_out *o, const char *lead, const char *s)
 {
+    if (o->failed)
+        return;
     errno = 0;
-    if (fputs(s, f) == EOF)
-        return dd_error_set(err, DD_EIO, NULL, 0, "cannot write %s: %s", file,
-                            errno != 0 ? strerror(errno) : "write error");
-    return 0;
-}
-
-/* Write a text field, quoted as RFC 4180 asks when it needs to be. */
-static int put_field(FILE *f, const char *s, const char *file, dd_error *err)
-{
-    if (strpbrk(s, ",\"\r\n") == NULL)
-        return put(f, s, file, err);
-    int rc = put(f, "\"", file, err);
-    for (const char *p = s; rc == 0 && *p != '\0'; p++) {
-        char c[3] = {*p, '\0', '\0'};
-        if (*p == '"')
-            c[1] = '"';
-        rc = put(f, c, file, err);
+    int bad = fputs(lead, o->f) == EOF;
+    if (!bad && s != NULL && strpbrk(s, ",\"\r\n") == NULL) {
+        bad = fputs(s, o->f) == EOF;
+    } else if (!bad && s != NULL) {
+        bad = fputc('"', o->f) == EOF;
+        for (const char *p = s; !bad && *p != '\0'; p++)
+            bad = (*p == '"' && fputc('"', o->f) == EOF) || fputc(*p, o->f) == EOF;
+        bad = bad || fputc('"', o->f) == EOF;
     }
-    return rc != 0 ? rc : put(f, "\"", file, err);
+    if (bad) {
+        o->failed = 1;
+        o->errnum = errno;
+    }
 }
 
-static int put_num(FILE *f, double v, const char *file, dd_error *err)
+/* A number or a month as the CSV files write them (NA when missing). */
+typedef struct cell {
+    char s[40];
+} cell;
+
+static cell num_cell(double v)
 {
-    char buf[40];
-    buf[0] = ',';
-    dd_csv_number(buf + 1, sizeof buf - 1, v);
-    return put(f, buf, file, err);
+    cell c;
+    dd_csv_number(c.s, sizeof c.s, v);
+    return c;
 }
 
-static int put_month(FILE *f, int m, const char *file, dd_error *err)
+static cell month_cell(int m)
 {
-    char buf[DD_MONTH_STR + 1] = ",NA";
+    cell c = {"NA"};
     if (m >= 0)
-        dd_month_format(m, buf + 1);
-    return put(f, buf, file, err);
+        dd_month_format(m, c.s);
+    return c;
+}
+
+/* Write a file, header and rows, with `rows`; 0, or DD_EIO naming `file`. */
+static int write_csv(FILE *f, const char *file, void (*rows)(csv_out *, const dd_comparison *),
+                     const dd_comparison *c, dd_error *err)
+{
+    csv_out o = {f, 0, 0};
+    rows(&o, c);
+    if (!o.failed)
+        return 0;
+    return dd_error_set(err, DD_EIO, NULL, 0, "cannot write %s: %s", file,
+                        o.errnum != 0 ? strerror(o.errnum) : "write error");
+}
+
+static void compare_rows(csv_out *o, const dd_comparison *c)
+{
+    csv_put(o,
+            "measure,scenario,baseline,mean,baseline_mean,diff,ci_low,ci_high,share_worse,"
+            "paired\n",
+            NULL);
+    for (size_t i = 0; !o->failed && i < c->n_rows; i++) {
+        const dd_compare_row *r = &c->rows[i];
+        const dd_diff *d = &r->d;
+        const double v[] = {d->mean,   d->baseline_mean, d->diff,
+                            d->ci_low, d->ci_high,       d->share_worse};
+        csv_put(o, "", r->measure);
+        csv_put(o, ",", c->scen[r->scenario].name);
+        csv_put(o, ",", c->scen[0].name);
+        for (size_t k = 0; k < sizeof v / sizeof v[0]; k++)
+            csv_put(o, ",", num_cell(v[k]).s);
+        char tail[16];
+        snprintf(tail, sizeof tail, ",%d\n", d->paired);
+        csv_put(o, tail, NULL);
+    }
+}
+
+static void scenario_rows(csv_out *o, const dd_comparison *c)
+{
+    csv_put(o,
+            "scenario,role,run_dir,program,seed,replications,start,months,policy,"
+            "exited_share,exit_p05,exit_p50,exit_p95",
+            NULL);
+    for (size_t k = 0; k < DD_COMPARE_STATE_COUNT; k++) {
+        char col[80];
+        snprintf(col, sizeof col, ",%s_start,%s_end", dd_compare_state_metrics[k],
+                 dd_compare_state_metrics[k]);
+        csv_put(o, col, NULL);
+    }
+    csv_put(o, ",partners,description\n", NULL);
+    for (size_t i = 0; !o->failed && i < c->n_scen; i++) {
+        const dd_compare_scenario *s = &c->scen[i];
+        char nums[160];
+        csv_put(o, "", s->name);
+        csv_put(o, i == 0 ? ",baseline," : ",scenario,", s->run_dir);
+        csv_put(o, ",", s->program);
+        snprintf(nums, sizeof nums, ",%" PRIu64 ",%ld,", s->seed, s->replications);
+        csv_put(o, nums, month_cell(s->start_month).s);
+        snprintf(nums, sizeof nums, ",%d,", s->months);
+        csv_put(o, nums, s->policy);
+        csv_put(o, ",", num_cell(s->exited_share).s);
+        csv_put(o, ",", month_cell(s->exit_p05).s);
+        csv_put(o, ",", month_cell(s->exit_p50).s);
+        csv_put(o, ",", month_cell(s->exit_p95).s);
+        for (size_t k = 0; k < DD_COMPARE_STATE_COUNT; k++) {
+            csv_put(o, ",", num_cell(s->state_start[k]).s);
+            csv_put(o, ",", num_cell(s->state_end[k]).s);
+        }
+        csv_put(o, ",", s->partners);
+        csv_put(o, ",", s->description);
+        csv_put(o, "\n", NULL);
+    }
 }
 
 int dd_compare_write_csv(FILE *f, const dd_comparison *c, dd_error *err)
 {
-    static const char file[] = "compare.csv";
-    int rc = put(f,
-                 "measure,scenario,baseline,mean,baseline_mean,diff,ci_low,ci_high,share_worse,"
-                 "paired\n",
-                 file, err);
-    for (size_t i = 0; rc == 0 && i < c->n_rows; i++) {
-        const dd_compare_row *r = &c->rows[i];
-        const dd_diff *d = &r->d;
-        char tail[8];
-        snprintf(tail, sizeof tail, ",%d\n", d->paired);
-        if ((rc = put_field(f, r->measure, file, err)) != 0 || (rc = put(f, ",", file, err)) != 0 ||
-            (rc = put_field(f, c->scen[r->scenario].name, file, err)) != 0 ||
-            (rc = put(f, ",", file, err)) != 0 ||
-            (rc = put_field(f, c->scen[0].name, file, err)) != 0 ||
-            (rc = put_num(f, d->mean, file, err)) != 0 ||
-            (rc = put_num(f, d->baseline_mean, file, err)) != 0 ||
-            (rc = put_num(f, d->diff, file, err)) != 0 ||
-            (rc = put_num(f, d->ci_low, file, err)) != 0 ||
-            (rc = put_num(f, d->ci_high, file, err)) != 0 ||
-            (rc = put_num(f, d->share_worse, file, err)) != 0 ||
-            (rc = put(f, tail, file, err)) != 0)
-            return rc;
-    }
-    return rc;
+    return write_csv(f, "compare.csv", compare_rows, c, err);
 }
 
 int dd_compare_write_scenarios(FILE *f, const dd_comparison *c, dd_error *err)
 {
-    static const char file[] = "scenarios.csv";
-    int rc = put(f,
-                 "scenario,role,run_dir,program,seed,replications,start,months,policy,"
-                 "exited_share,exit_p05,exit_p50,exit_p95",
-                 file, err);
-    for (size_t k = 0; rc == 0 && k < DD_COMPARE_STATE_COUNT; k++) {
-        char col[80];
-        snprintf(col, sizeof col, ",%s_start,%s_end", dd_compare_state_metrics[k],
-                 dd_compare_state_metrics[k]);
-        rc = put(f, col, file, err);
-    }
-    if (rc == 0)
-        rc = put(f, ",partners,description\n", file, err);
-    for (size_t i = 0; rc == 0 && i < c->n_scen; i++) {
-        const dd_compare_scenario *s = &c->scen[i];
-        char nums[160];
-        snprintf(nums, sizeof nums, ",%" PRIu64 ",%ld", s->seed, s->replications);
-        if ((rc = put_field(f, s->name, file, err)) != 0 ||
-            (rc = put(f, i == 0 ? ",baseline," : ",scenario,", file, err)) != 0 ||
-            (rc = put_field(f, s->run_dir, file, err)) != 0 || (rc = put(f, ",", file, err)) != 0 ||
-            (rc = put_field(f, s->program, file, err)) != 0 ||
-            (rc = put(f, nums, file, err)) != 0 ||
-            (rc = put_month(f, s->start_month, file, err)) != 0)
-            return rc;
-        snprintf(nums, sizeof nums, ",%d,", s->months);
-        if ((rc = put(f, nums, file, err)) != 0 || (rc = put_field(f, s->policy, file, err)) != 0 ||
-            (rc = put_num(f, s->exited_share, file, err)) != 0 ||
-            (rc = put_month(f, s->exit_p05, file, err)) != 0 ||
-            (rc = put_month(f, s->exit_p50, file, err)) != 0 ||
-            (rc = put_month(f, s->exit_p95, file, err)) != 0)
-            return rc;
-        for (size_t k = 0; rc == 0 && k < DD_COMPARE_STATE_COUNT; k++)
-            if ((rc = put_num(f, s->state_start[k], file, err)) == 0)
-                rc = put_num(f, s->state_end[k], file, err);
-        if (rc == 0 && (rc = put(f, ",", file, err)) == 0 &&
-            (rc = put_field(f, s->partners, file, err)) == 0 &&
-            (rc = put(f, ",", file, err)) == 0 &&
-            (rc = put_field(f, s->description, file, err)) == 0)
-            rc = put(f, "\n", file, err);
-    }
-    return rc;
+    return write_csv(f, "scenarios.csv", scenario_rows, c, err);
 }
 
 /* ------------------------------------------------------------- reading */
@@ -629,11 +650,11 @@ static int read_scenarios(const char *path, dd_comparison *c, dd_error *err)
         if (rc != 0)
             break;
         snprintf(s->name, sizeof s->name, "%s", name);
-        s->run_dir = dup_str(dd_table_cell(&t, i, 2));
-        s->program = dup_str(dd_table_cell(&t, i, 3));
-        s->policy = dup_str(dd_table_cell(&t, i, 8));
-        s->partners = dup_str(dd_table_cell(&t, i, nh - 2));
-        s->description = dup_str(dd_table_cell(&t, i, nh - 1));
+        s->run_dir = strdup(dd_table_cell(&t, i, 2));
+        s->program = strdup(dd_table_cell(&t, i, 3));
+        s->policy = strdup(dd_table_cell(&t, i, 8));
+        s->partners = strdup(dd_table_cell(&t, i, nh - 2));
+        s->description = strdup(dd_table_cell(&t, i, nh - 1));
         if (s->run_dir == NULL || s->program == NULL || s->policy == NULL || s->partners == NULL ||
             s->description == NULL) {
             rc = dd_error_set(err, DD_ENOMEM, NULL, 0, "out of memory");
@@ -741,7 +762,7 @@ static int read_compare_csv(const char *path, dd_comparison *c, dd_error *err)
         d->paired = (int)paired;
         c->paired = c->paired && d->paired;
         d->n = (long)c->scen[s].replications;
-        if ((r->measure = dup_str(measure)) == NULL) {
+        if ((r->measure = strdup(measure)) == NULL) {
             rc = dd_error_set(err, DD_ENOMEM, NULL, 0, "out of memory");
             break;
         }
@@ -755,31 +776,43 @@ static int read_compare_csv(const char *path, dd_comparison *c, dd_error *err)
 int dd_compare_load(const char *dir, dd_comparison *out, dd_error *err)
 {
     memset(out, 0, sizeof *out);
-    char *manifest = dd_run_path(dir, "manifest.txt");
+    char *path = dd_run_path(dir, "manifest.txt");
+    if (path == NULL)
+        return dd_error_set(err, DD_ENOMEM, NULL, 0, "out of memory");
+    dd_manifest m;
+    int rc = dd_manifest_read(path, &m, err);
+    free(path);
+    if (rc == 0)
+        rc = dd_compare_load_manifest(dir, &m, out, err);
+    dd_manifest_free(&m);
+    return rc;
+}
+
+int dd_compare_load_manifest(const char *dir, const dd_manifest *m, dd_comparison *out,
+                             dd_error *err)
+{
+    memset(out, 0, sizeof *out);
     char *scen = dd_run_path(dir, "scenarios.csv");
     char *cmp = dd_run_path(dir, "compare.csv");
-    char *kind = NULL, *reason = NULL;
+    const char *kind = NULL;
     int rc = 0;
-    if (manifest == NULL || scen == NULL || cmp == NULL)
+    if (scen == NULL || cmp == NULL)
         rc = dd_error_set(err, DD_ENOMEM, NULL, 0, "out of memory");
     if (rc == 0)
-        rc = dd_manifest_get(manifest, "kind", 1, &kind, err);
+        rc = dd_manifest_require(m, "kind", &kind, err);
     if (rc == 0 && strcmp(kind, "comparison") != 0)
-        rc = dd_error_set(err, DD_ECONFIG, manifest, 0, "kind is \"%s\", not comparison", kind);
-    if (rc == 0)
-        rc = dd_manifest_get(manifest, "unpaired_reason", 0, &reason, err);
+        rc = dd_error_set(err, DD_ECONFIG, m->path, 0, "kind is \"%s\", not comparison", kind);
     if (rc == 0)
         rc = read_scenarios(scen, out, err);
     if (rc == 0)
         rc = read_compare_csv(cmp, out, err);
-    if (rc == 0 && !out->paired)
+    if (rc == 0 && !out->paired) {
+        const char *reason = dd_manifest_value(m, "unpaired_reason");
         snprintf(out->unpaired_reason, sizeof out->unpaired_reason, "%s",
                  reason != NULL ? reason : "the runs do not share seed, replications and start");
-    free(manifest);
+    }
     free(scen);
     free(cmp);
-    free(kind);
-    free(reason);
     if (rc != 0)
         dd_comparison_free(out);
     return rc;

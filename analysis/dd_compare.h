@@ -63,6 +63,16 @@ int dd_compare_paired(const double *x, const double *b, size_t n, int direction,
 int dd_compare_unpaired(const double *x, size_t nx, const double *b, size_t nb, dd_diff *out,
                         dd_error *err);
 
+/*
+ * Welch's 95% interval of a difference of two means, diff -/+ t(0.975, nu)
+ * sqrt(va + vb), into *ci_low and *ci_high: va and vb are the squared
+ * standard errors of the means (variance / count) of na and nb values (at
+ * least 2 each), nu the Welch-Satterthwaite degrees of freedom. When va + vb
+ * is 0 (both samples constant) the difference is exact: both ends are diff.
+ */
+void dd_compare_welch(double diff, double va, size_t na, double vb, size_t nb, double *ci_low,
+                      double *ci_high);
+
 /* Columns of scenarios.csv that describe the country over time (<metric>_start/_end). */
 #define DD_COMPARE_STATE_COUNT 5
 extern const char *const dd_compare_state_metrics[DD_COMPARE_STATE_COUNT];
@@ -124,6 +134,14 @@ int dd_compare_write_scenarios(FILE *f, const dd_comparison *c, dd_error *err);
  * not a comparison folder) or DD_ENOMEM; *out is empty on failure.
  */
 int dd_compare_load(const char *dir, dd_comparison *out, dd_error *err);
+
+/*
+ * dd_compare_load for a caller that has read the folder's manifest already
+ * (dd_manifest_read of dd_run_path(dir, "manifest.txt")); `m` stays the
+ * caller's. Returns as dd_compare_load.
+ */
+int dd_compare_load_manifest(const char *dir, const dd_manifest *m, dd_comparison *out,
+                             dd_error *err);
 
 /* Release everything; NULL is a no-op. */
 void dd_comparison_free(dd_comparison *c);

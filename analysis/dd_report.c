@@ -456,6 +456,44 @@ static void level_change(text *t, const char *what, double a, double b, const ch
                num(a, 2).s, num(b, 2).s);
 }
 
+/*
+ * level_change of a national metric from the first month to month index tb,
+ * with the spread over replications in month tb when there is one, as a
+ * sentence.
+ */
+static void level_sentence(text *t, const dd_run *r, const char *metric, const char *what, int tb,
+                           const char *when)
+{
+    level_change(t, what, national(r, metric, 0, DD_MS_MEAN), national(r, metric, tb, DD_MS_MEAN),
+                 when);
+    double p05 = national(r, metric, tb, DD_MS_P05), p95 = national(r, metric, tb, DD_MS_P95);
+    if (isfinite(p05) && p95 - p05 >= 0.01)
+        tx_add(t, " (90%% of replications between %s and %s)", num(p05, 2).s, num(p95, 2).s);
+    tx_add(t, ".");
+}
+
+/*
+ * Over the replications with an exit and a known vacuum_index: how many
+ * there are, and in how many armed-group control rose (index > 0) and fell
+ * after the exit. Returns 0 when the run has no vacuum_index.
+ */
+static int vacuum_moves(const dd_run *r, long *exited, long *up, long *down)
+{
+    *exited = *up = *down = 0;
+    long vi = dd_run_measure_index(r, "vacuum_index");
+    if (vi < 0)
+        return 0;
+    const double *v = r->value + (size_t)vi * (size_t)r->replications;
+    for (long i = 0; i < r->replications; i++) {
+        if (r->exit_month[i] < 0 || !isfinite(v[i]))
+            continue;
+        (*exited)++;
+        *up += v[i] > 0;
+        *down += v[i] < 0;
+    }
+    return 1;
+}
+
 /* How often control rose and fell after the exit, in words. */
 static void up_down(text *t, double s_up, double s_down)
 {
@@ -490,17 +528,8 @@ static void run_vacuum(text *t, const dd_run *r)
 
     long window = (long)r->input.params.vacuum_window_months;
     double mu, lo, hi;
-    long vi = dd_run_measure_index(r, "vacuum_index");
-    if (vi >= 0 && summary(r, "vacuum_index", &mu, &lo, &hi)) {
-        const double *v = r->value + (size_t)vi * (size_t)r->replications;
-        long up = 0, down = 0, exited = 0;
-        for (long i = 0; i < r->replications; i++) {
-            if (r->exit_month[i] < 0 || !isfinite(v[i]))
-                continue;
-            exited++;
-            up += v[i] > 0;
-            down += v[i] < 0;
-        }
+    long exited, up, down;
+    if (vacuum_moves(r, &exited, &up, &down) && summary(r, "vacuum_index", &mu, &lo, &hi)) {
         double at_exit = national(r, "armed_control", exit_index(r), DD_MS_MEAN);
         int dec = dd_report_decimals(fmax(fabs(mu), fmax(fabs(lo), fabs(hi))), (hi - lo) / 2);
         double s_up = exited > 0 ? (double)up / (double)exited : NAN;
@@ -663,23 +692,12 @@ static void run_consent(text *t, const dd_run *r)
                   "argument.");
         return;
     }
-    if (isfinite(c0)) {
-        level_change(t, "host consent", c0, cb, when);
-        double p05 = national(r, "consent", tb, DD_MS_P05),
-               p95 = national(r, "consent", tb, DD_MS_P95);
-        if (isfinite(p05) && p95 - p05 >= 0.01)
-            tx_add(t, " (90%% of replications between %s and %s)", num(p05, 2).s, num(p95, 2).s);
-        tx_add(t, ".");
-    }
+    if (isfinite(c0))
+        level_sentence(t, r, "consent", "host consent", tb, when);
     if (isfinite(l0)) {
         if (isfinite(c0))
             tx_add(t, " ");
-        level_change(t, "the mission's legitimacy", l0, lb, when);
-        double p05 = national(r, "legitimacy", tb, DD_MS_P05),
-               p95 = national(r, "legitimacy", tb, DD_MS_P95);
-        if (isfinite(p05) && p95 - p05 >= 0.01)
-            tx_add(t, " (90%% of replications between %s and %s)", num(p05, 2).s, num(p95, 2).s);
-        tx_add(t, ".");
+        level_sentence(t, r, "legitimacy", "the mission's legitimacy", tb, when);
     }
     const dd_summary_row *rev = dd_run_summary(r, "exit_reason_consent_revoked");
     int scripted = 0;
@@ -823,15 +841,9 @@ static void run_host(text *t, const dd_run *r)
                    num_auto(h0).s, num_auto(national(r, "host_forces", te, DD_MS_MEAN)).s,
                    month(r->exit_p50).s, num_auto(national(r, "host_forces", tw, DD_MS_MEAN)).s,
                    clamped ? "in the last month of the run" : "two years later");
-        long vi = dd_run_measure_index(r, "vacuum_index");
-        if (vi >= 0) {
-            const double *v = r->value + (size_t)vi * (size_t)r->replications;
-            long held = 0, exited = 0;
-            for (long i = 0; i < r->replications; i++)
-                if (r->exit_month[i] >= 0 && isfinite(v[i])) {
-                    exited++;
-                    held += v[i] <= 0;
-                }
+        long exited, up, down;
+        if (vacuum_moves(r, &exited, &up, &down)) {
+            long held = exited - up; /* control did not rise: the host kept its ground */
             if (exited > 0 && held == 0)
                 tx_add(t, " Armed-group control rose after the exit in every replication with an "
                           "exit: in none did the host keep the ground it held.");
@@ -859,31 +871,6 @@ static void run_host(text *t, const dd_run *r)
     }
 }
 
-char *dd_report_run_paragraph(const dd_run *run, dd_argument a)
-{
-    text t = {NULL, 0, 0, 0};
-    switch (a) {
-    case DD_ARG_VACUUM:
-        run_vacuum(&t, run);
-        break;
-    case DD_ARG_CONDITIONS:
-        run_conditions(&t, run);
-        break;
-    case DD_ARG_CONSENT:
-        run_consent(&t, run);
-        break;
-    case DD_ARG_PARTNER:
-        run_partner(&t, run);
-        break;
-    case DD_ARG_HOST:
-        run_host(&t, run);
-        break;
-    default:
-        break;
-    }
-    return tx_take(&t);
-}
-
 /* -------------------------------------------------- compare paragraphs */
 
 /* The diff sentence of a measure for scenario s, appended; nothing when the row is absent. */
@@ -895,6 +882,15 @@ static int add_diff(text *t, const dd_comparison *c, const char *measure, size_t
     tx_take_sentence(t,
                      dd_report_diff_sentence(measure, c->scen[s].name, c->scen[0].name, &row->d));
     return 1;
+}
+
+/* The diff sentences of two measures, scenario by scenario. */
+static void add_diffs(text *t, const dd_comparison *c, const char *first, const char *second)
+{
+    for (size_t s = 1; s < c->n_scen; s++) {
+        add_diff(t, c, first, s);
+        add_diff(t, c, second, s);
+    }
 }
 
 static long state_index(const char *metric)
@@ -928,10 +924,7 @@ static void cmp_vacuum(text *t, const dd_comparison *c)
                    "%sIn %s the mission stayed to the end in %s of replications; vacuum_index "
                    "counts those as 0 and relapse as none.",
                    t->len ? " " : "", c->scen[s].name, pct(1 - c->scen[s].exited_share).s);
-    for (size_t s = 1; s < c->n_scen; s++) {
-        add_diff(t, c, "vacuum_index", s);
-        add_diff(t, c, "relapse", s);
-    }
+    add_diffs(t, c, "vacuum_index", "relapse");
     if (t->len == 0)
         tx_add(t, "The compared runs have no vacuum_index or relapse measure.");
     unpaired_note(t, c);
@@ -1039,10 +1032,7 @@ static void cmp_partner(text *t, const dd_comparison *c)
     }
     if (!any_merc)
         tx_add(t, " No compared run has a mercenary partner.");
-    for (size_t s = 1; s < c->n_scen; s++) {
-        add_diff(t, c, "civilian_fatalities", s);
-        add_diff(t, c, "fatalities", s);
-    }
+    add_diffs(t, c, "civilian_fatalities", "fatalities");
     unpaired_note(t, c);
 }
 
@@ -1065,29 +1055,37 @@ static void cmp_host(text *t, const dd_comparison *c)
     unpaired_note(t, c);
 }
 
+/* ---------------------------------------------------------- paragraphs */
+
+/* The paragraph on argument a, of a run or, when run is NULL, of a comparison. */
+static char *paragraph(const dd_run *run, const dd_comparison *c, dd_argument a)
+{
+    static const struct {
+        void (*of_run)(text *, const dd_run *);
+        void (*of_cmp)(text *, const dd_comparison *);
+    } writer[DD_ARG_COUNT] = {
+        [DD_ARG_VACUUM] = {run_vacuum, cmp_vacuum},
+        [DD_ARG_CONDITIONS] = {run_conditions, cmp_conditions},
+        [DD_ARG_CONSENT] = {run_consent, cmp_consent},
+        [DD_ARG_PARTNER] = {run_partner, cmp_partner},
+        [DD_ARG_HOST] = {run_host, cmp_host},
+    };
+    text t = {NULL, 0, 0, 0};
+    if (a >= 0 && a < DD_ARG_COUNT && run != NULL)
+        writer[a].of_run(&t, run);
+    else if (a >= 0 && a < DD_ARG_COUNT)
+        writer[a].of_cmp(&t, c);
+    return tx_take(&t);
+}
+
+char *dd_report_run_paragraph(const dd_run *run, dd_argument a)
+{
+    return paragraph(run, NULL, a);
+}
+
 char *dd_report_compare_paragraph(const dd_comparison *c, dd_argument a)
 {
-    text t = {NULL, 0, 0, 0};
-    switch (a) {
-    case DD_ARG_VACUUM:
-        cmp_vacuum(&t, c);
-        break;
-    case DD_ARG_CONDITIONS:
-        cmp_conditions(&t, c);
-        break;
-    case DD_ARG_CONSENT:
-        cmp_consent(&t, c);
-        break;
-    case DD_ARG_PARTNER:
-        cmp_partner(&t, c);
-        break;
-    case DD_ARG_HOST:
-        cmp_host(&t, c);
-        break;
-    default:
-        break;
-    }
-    return tx_take(&t);
+    return paragraph(NULL, c, a);
 }
 
 /* ---------------------------------------------------------------- HTML */
@@ -1269,8 +1267,7 @@ static int h_arguments(html *h, const dd_run *run, const dd_comparison *cmp)
 {
     h_raw(h, "<h3>The arguments, read from these numbers</h3>\n");
     for (int a = 0; a < DD_ARG_COUNT; a++) {
-        char *p = run != NULL ? dd_report_run_paragraph(run, (dd_argument)a)
-                              : dd_report_compare_paragraph(cmp, (dd_argument)a);
+        char *p = paragraph(run, cmp, (dd_argument)a);
         if (p == NULL)
             return DD_ENOMEM;
         h_raw(h, "<div class=\"argument\"><h4>");
@@ -1283,9 +1280,31 @@ static int h_arguments(html *h, const dd_run *run, const dd_comparison *cmp)
     return 0;
 }
 
+/* Close a section's key table, then its arguments and charts, then the section. */
+static int h_section_end(html *h, const dd_report_item *it, const dd_run *run,
+                         const dd_comparison *cmp, dd_error *err)
+{
+    h_raw(h, "</table>\n");
+    if (h_arguments(h, run, cmp) != 0)
+        return dd_error_set(err, DD_ENOMEM, NULL, 0, "out of memory");
+    int rc = h_charts(h, it, err);
+    h_raw(h, "</section>\n");
+    return rc;
+}
+
 static void anchor(char *buf, size_t size, const char *kind, const char *name)
 {
     snprintf(buf, size, "%s-%s", kind, name);
+}
+
+/* The anchor of a comparison: its folder, with what an id should not hold turned into '-'. */
+static void cmp_anchor(char *buf, size_t size, const char *source_dir)
+{
+    anchor(buf, size, "cmp", source_dir);
+    for (char *p = buf; *p; p++)
+        if (!((*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z') || (*p >= '0' && *p <= '9') ||
+              *p == '-'))
+            *p = '-';
 }
 
 static int write_run(html *h, const dd_report_item *it, dd_error *err)
@@ -1344,12 +1363,7 @@ static int write_run(html *h, const dd_report_item *it, dd_error *err)
         h_cell_num(h, s->p95, dec);
         h_raw(h, "</tr>\n");
     }
-    h_raw(h, "</table>\n");
-    if (h_arguments(h, r, NULL) != 0)
-        return dd_error_set(err, DD_ENOMEM, NULL, 0, "out of memory");
-    int rc = h_charts(h, it, err);
-    h_raw(h, "</section>\n");
-    return rc;
+    return h_section_end(h, it, r, NULL, err);
 }
 
 static int key_rank(const char *measure)
@@ -1375,11 +1389,7 @@ static int write_comparison(html *h, const dd_report_item *it, dd_error *err)
     const dd_comparison *c = it->cmp;
     char id[256], title[1024];
     cmp_title(title, sizeof title, c);
-    anchor(id, sizeof id, "cmp", it->source_dir);
-    for (char *p = id; *p; p++)
-        if (!((*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z') || (*p >= '0' && *p <= '9') ||
-              *p == '-'))
-            *p = '-';
+    cmp_anchor(id, sizeof id, it->source_dir);
     h_fmt(h, "<section id=\"%s\">\n<h2>", id);
     h_text(h, title);
     h_raw(h, "</h2>\n");
@@ -1465,12 +1475,7 @@ static int write_comparison(html *h, const dd_report_item *it, dd_error *err)
             h_fmt(h, "<td class=\"n\">%s</td></tr>\n",
                   isfinite(d->share_worse) ? pct(d->share_worse).s : "&ndash;");
         }
-    h_raw(h, "</table>\n");
-    if (h_arguments(h, NULL, c) != 0)
-        return dd_error_set(err, DD_ENOMEM, NULL, 0, "out of memory");
-    int rc = h_charts(h, it, err);
-    h_raw(h, "</section>\n");
-    return rc;
+    return h_section_end(h, it, NULL, c, err);
 }
 
 int dd_report_write(FILE *f, const char *title, const char *program, const dd_report_item *items,
@@ -1507,11 +1512,7 @@ int dd_report_write(FILE *f, const char *title, const char *program, const dd_re
                 continue;
             char id[256], label[1024];
             if (it->cmp != NULL) {
-                anchor(id, sizeof id, "cmp", it->source_dir);
-                for (char *p = id; *p; p++)
-                    if (!((*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z') ||
-                          (*p >= '0' && *p <= '9') || *p == '-'))
-                        *p = '-';
+                cmp_anchor(id, sizeof id, it->source_dir);
                 cmp_title(label, sizeof label, it->cmp);
             } else {
                 anchor(id, sizeof id, "run", it->run->name);

@@ -35,15 +35,6 @@ char *dd_run_path(const char *dir, const char *name)
     return p;
 }
 
-static char *dup_str(const char *s)
-{
-    size_t n = strlen(s) + 1;
-    char *d = malloc(n);
-    if (d != NULL)
-        memcpy(d, s, n);
-    return d;
-}
-
 static void free_names(char **v, size_t n)
 {
     if (v == NULL)
@@ -60,7 +51,7 @@ static long add_name(char ***v, size_t *n, const char *name)
     if (nv == NULL)
         return -1;
     *v = nv;
-    char *c = dup_str(name);
+    char *c = strdup(name);
     if (c == NULL)
         return -1;
     nv[*n] = c;
@@ -94,115 +85,119 @@ static int parse_long(const char *s, long *out)
 
 /* ------------------------------------------------------------- manifest */
 
-int dd_manifest_get(const char *path, const char *key, int required, char **out, dd_error *err)
+void dd_manifest_free(dd_manifest *m)
 {
-    *out = NULL;
+    if (m == NULL)
+        return;
+    free_names(m->line, m->n);
+    free(m->path);
+    memset(m, 0, sizeof *m);
+}
+
+int dd_manifest_read(const char *path, dd_manifest *m, dd_error *err)
+{
+    memset(m, 0, sizeof *m);
     FILE *f = fopen(path, "r");
     if (f == NULL)
         return dd_error_set(err, DD_ECONFIG, path, 0, "cannot read: %s", strerror(errno));
+    int rc = 0;
+    if ((m->path = strdup(path)) == NULL)
+        rc = dd_error_set(err, DD_ENOMEM, path, 0, "out of memory");
     char line[4096];
-    size_t klen = strlen(key);
-    int found = 0;
-    while (fgets(line, sizeof line, f) != NULL) {
-        if (strncmp(line, key, klen) == 0 && line[klen] == ':' && line[klen + 1] == ' ') {
-            char *v = line + klen + 2;
-            v[strcspn(v, "\r\n")] = '\0';
-            *out = dup_str(v);
-            found = 1;
-            break;
-        }
+    while (rc == 0 && fgets(line, sizeof line, f) != NULL) {
+        line[strcspn(line, "\r\n")] = '\0';
+        if (add_name(&m->line, &m->n, line) < 0)
+            rc = dd_error_set(err, DD_ENOMEM, path, 0, "out of memory");
     }
     fclose(f);
-    if (found && *out == NULL)
-        return dd_error_set(err, DD_ENOMEM, path, 0, "out of memory");
-    if (!found && required)
-        return dd_error_set(err, DD_ECONFIG, path, 0, "no \"%s:\" line (damaged manifest?)", key);
+    if (rc != 0)
+        dd_manifest_free(m);
+    return rc;
+}
+
+const char *dd_manifest_value(const dd_manifest *m, const char *key)
+{
+    size_t klen = strlen(key);
+    for (size_t i = 0; i < m->n; i++) {
+        const char *l = m->line[i];
+        if (strncmp(l, key, klen) == 0 && l[klen] == ':' && l[klen + 1] == ' ')
+            return l + klen + 2;
+    }
+    return NULL;
+}
+
+int dd_manifest_require(const dd_manifest *m, const char *key, const char **out, dd_error *err)
+{
+    *out = dd_manifest_value(m, key);
+    if (*out == NULL)
+        return dd_error_set(err, DD_ECONFIG, m->path, 0, "no \"%s:\" line (damaged manifest?)",
+                            key);
     return 0;
 }
 
-static int read_manifest(dd_run *run, const char *path, dd_error *err)
+static int read_manifest(dd_run *run, const dd_manifest *m, dd_error *err)
 {
-    char *v = NULL;
-    int rc = dd_manifest_get(path, "kind", 0, &v, err);
+    const char *path = m->path, *v = dd_manifest_value(m, "kind");
+    if (v != NULL)
+        return dd_error_set(err, DD_ECONFIG, path, 0,
+                            "this is a %s folder, not the output of drawdown run", v);
+    int rc = dd_manifest_require(m, "program", &v, err);
     if (rc != 0)
         return rc;
-    if (v != NULL) {
-        int code = dd_error_set(err, DD_ECONFIG, path, 0,
-                                "this is a %s folder, not the output of drawdown run", v);
-        free(v);
-        return code;
-    }
-    if ((rc = dd_manifest_get(path, "program", 1, &v, err)) != 0)
-        return rc;
     snprintf(run->program, sizeof run->program, "%s", v);
-    free(v);
-    if ((rc = dd_manifest_get(path, "scenario", 1, &v, err)) != 0)
+    if ((rc = dd_manifest_require(m, "scenario", &v, err)) != 0)
         return rc;
-    if (strlen(v) >= sizeof run->name || v[0] == '\0') {
-        free(v);
+    if (strlen(v) >= sizeof run->name || v[0] == '\0')
         return dd_error_set(err, DD_ECONFIG, path, 0, "scenario name is empty or too long");
-    }
     snprintf(run->name, sizeof run->name, "%s", v);
-    free(v);
-    if ((rc = dd_manifest_get(path, "scenario_file", 0, &v, err)) != 0)
-        return rc;
+    v = dd_manifest_value(m, "scenario_file");
     snprintf(run->scenario_file, sizeof run->scenario_file, "%s", v != NULL ? v : "");
-    free(v);
 
-    if ((rc = dd_manifest_get(path, "months", 1, &v, err)) != 0)
+    if ((rc = dd_manifest_require(m, "months", &v, err)) != 0)
         return rc;
     char first[16], last[16];
     int count = 0, a = 0, b = 0;
     if (sscanf(v, "%15s to %15s (%d)", first, last, &count) != 3 ||
         dd_month_parse(first, &a) != 0 || dd_month_parse(last, &b) != 0 || count < 1 ||
-        b - a + 1 != count) {
-        int code =
-            dd_error_set(err, DD_ECONFIG, path, 0, "months line \"%s\" is not understood", v);
-        free(v);
-        return code;
-    }
-    free(v);
+        b - a + 1 != count)
+        return dd_error_set(err, DD_ECONFIG, path, 0, "months line \"%s\" is not understood", v);
     run->start_month = a;
     run->months = count;
 
-    if ((rc = dd_manifest_get(path, "seed", 1, &v, err)) != 0)
+    if ((rc = dd_manifest_require(m, "seed", &v, err)) != 0)
         return rc;
-    {
-        const char *s = v;
-        int ok = *s != '\0';
-        for (const char *p = s; *p; p++)
-            ok = ok && *p >= '0' && *p <= '9';
-        errno = 0;
-        unsigned long long sv = ok ? strtoull(s, NULL, 10) : 0;
-        if (!ok || errno != 0) {
-            int code =
-                dd_error_set(err, DD_ECONFIG, path, 0, "seed \"%s\" is not a whole number", v);
-            free(v);
-            return code;
-        }
-        run->seed = (uint64_t)sv;
-    }
-    free(v);
-    if ((rc = dd_manifest_get(path, "replications", 1, &v, err)) != 0)
+    int ok = *v != '\0';
+    for (const char *p = v; *p; p++)
+        ok = ok && *p >= '0' && *p <= '9';
+    errno = 0;
+    unsigned long long seed = ok ? strtoull(v, NULL, 10) : 0;
+    if (!ok || errno != 0)
+        return dd_error_set(err, DD_ECONFIG, path, 0, "seed \"%s\" is not a whole number", v);
+    run->seed = (uint64_t)seed;
+    if ((rc = dd_manifest_require(m, "replications", &v, err)) != 0)
         return rc;
     long reps = 0;
-    if (parse_long(v, &reps) != 0 || reps < 1) {
-        int code =
-            dd_error_set(err, DD_ECONFIG, path, 0, "replications \"%s\" is not a whole number", v);
-        free(v);
-        return code;
-    }
-    free(v);
+    if (parse_long(v, &reps) != 0 || reps < 1)
+        return dd_error_set(err, DD_ECONFIG, path, 0, "replications \"%s\" is not a whole number",
+                            v);
     run->replications = reps;
-    if ((rc = dd_manifest_get(path, "run_cfg_sha256", 1, &v, err)) != 0)
+    if ((rc = dd_manifest_require(m, "run_cfg_sha256", &v, err)) != 0)
         return rc;
-    if (strlen(v) != 64) {
-        free(v);
+    if (strlen(v) != 64)
         return dd_error_set(err, DD_ECONFIG, path, 0, "run_cfg_sha256 is not a SHA-256");
-    }
     snprintf(run->run_cfg_sha256, sizeof run->run_cfg_sha256, "%s", v);
-    free(v);
     return 0;
+}
+
+/* read_manifest of the manifest file at `path`, read here. */
+static int read_manifest_file(dd_run *run, const char *path, dd_error *err)
+{
+    dd_manifest m;
+    int rc = dd_manifest_read(path, &m, err);
+    if (rc == 0)
+        rc = read_manifest(run, &m, err);
+    dd_manifest_free(&m);
+    return rc;
 }
 
 /* -------------------------------------------------------------- run.cfg */
@@ -346,7 +341,7 @@ static int read_summary(dd_run *run, const char *path, dd_error *err)
             rc = dd_table_number(&t, i, c + 2, dst[c], err);
         if (rc != 0)
             break;
-        if ((s->measure = dup_str(measure)) == NULL) {
+        if ((s->measure = strdup(measure)) == NULL) {
             rc = dd_error_set(err, DD_ENOMEM, path, 0, "out of memory");
             break;
         }
@@ -535,6 +530,11 @@ void dd_run_free(dd_run *run)
 
 int dd_run_load(const char *dir, dd_run *run, dd_error *err)
 {
+    return dd_run_load_manifest(dir, NULL, run, err);
+}
+
+int dd_run_load_manifest(const char *dir, const dd_manifest *m, dd_run *run, dd_error *err)
+{
     memset(run, 0, sizeof *run);
     dd_input_init(&run->input);
     struct stat st;
@@ -542,7 +542,7 @@ int dd_run_load(const char *dir, dd_run *run, dd_error *err)
         return dd_error_set(err, DD_ECONFIG, dir, 0, "%s", strerror(errno));
     if (!S_ISDIR(st.st_mode))
         return dd_error_set(err, DD_ECONFIG, dir, 0, "not a folder");
-    if ((run->dir = dup_str(dir)) == NULL)
+    if ((run->dir = strdup(dir)) == NULL)
         return dd_error_set(err, DD_ENOMEM, NULL, 0, "out of memory");
 
     static const char *const files[] = {"manifest.txt", "run.cfg", "summary.csv",
@@ -554,11 +554,13 @@ int dd_run_load(const char *dir, dd_run *run, dd_error *err)
             rc = dd_error_set(err, DD_ENOMEM, NULL, 0, "out of memory");
             break;
         }
-        if (i == 0 && stat(path, &st) != 0)
+        if (i == 0 && m != NULL)
+            rc = read_manifest(run, m, err);
+        else if (i == 0 && stat(path, &st) != 0)
             rc = dd_error_set(err, DD_ECONFIG, dir, 0,
                               "not a drawdown run folder (no manifest.txt)");
         else if (i == 0)
-            rc = read_manifest(run, path, err);
+            rc = read_manifest_file(run, path, err);
         else if (i == 1)
             rc = check_run_cfg(run, path, err);
         else if (i == 2)

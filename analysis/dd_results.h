@@ -83,12 +83,49 @@ typedef struct dd_run {
 } dd_run;
 
 /*
+ * The "key: value" lines of a manifest.txt, read once (a run, comparison or
+ * report folder has one; its readers look several keys up).
+ */
+typedef struct dd_manifest {
+    char *path;  /* the file read, as given; owned */
+    size_t n;    /* lines read */
+    char **line; /* n lines in file order, without their line ends; owned */
+} dd_manifest;
+
+/*
+ * Read the manifest at `path`. Returns 0, DD_ECONFIG (cannot read the file)
+ * or DD_ENOMEM; on failure *m is empty. The caller frees with
+ * dd_manifest_free.
+ */
+int dd_manifest_read(const char *path, dd_manifest *m, dd_error *err);
+
+/* Release everything the manifest holds; NULL is a no-op. */
+void dd_manifest_free(dd_manifest *m);
+
+/*
+ * The value of the first line with `key` (owned by the manifest: valid
+ * until dd_manifest_free), or NULL when there is none.
+ */
+const char *dd_manifest_value(const dd_manifest *m, const char *key);
+
+/* dd_manifest_value of a key that must be there: 0, or DD_ECONFIG naming the file. */
+int dd_manifest_require(const dd_manifest *m, const char *key, const char **out, dd_error *err);
+
+/*
  * Load the run folder `dir`. Returns 0, DD_ECONFIG (not a run folder,
  * missing, damaged or inconsistent file; the error names it), DD_ERANGE
  * (run.cfg out of range) or DD_ENOMEM. On failure *run is empty (safe to
  * free). The caller frees with dd_run_free.
  */
 int dd_run_load(const char *dir, dd_run *run, dd_error *err);
+
+/*
+ * dd_run_load for a caller that has read the folder's manifest already
+ * (dd_manifest_read of dd_run_path(dir, "manifest.txt")), so that it is
+ * not read again; `m` stays the caller's (NULL: read it, as dd_run_load
+ * does). Returns as dd_run_load.
+ */
+int dd_run_load_manifest(const char *dir, const dd_manifest *m, dd_run *run, dd_error *err);
 
 /* Release everything the run holds; NULL is a no-op. */
 void dd_run_free(dd_run *run);
@@ -116,12 +153,5 @@ size_t dd_run_all(const dd_run *run);
  * NULL when out of memory.
  */
 char *dd_run_path(const char *dir, const char *name);
-
-/*
- * Read "key: value" lines of a manifest. Returns 0 and a newly allocated
- * value in *out (caller frees), or DD_ECONFIG when the key is missing (when
- * `required`; otherwise *out is NULL and 0 is returned).
- */
-int dd_manifest_get(const char *path, const char *key, int required, char **out, dd_error *err);
 
 #endif

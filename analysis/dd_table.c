@@ -3,6 +3,8 @@
  * unquoted into the same buffer (the text only ever gets shorter) and ended
  * with a NUL, so the cells are pointers into one allocation.
  */
+#define _POSIX_C_SOURCE 200809L /* strdup */
+
 #include "dd_table.h"
 
 #include <errno.h>
@@ -13,15 +15,6 @@
 
 /* Files larger than this are not ours (the largest, monthly.csv, is a few MB). */
 #define TABLE_MAX_BYTES ((size_t)1 << 30)
-
-static char *dup_str(const char *s)
-{
-    size_t n = strlen(s) + 1;
-    char *d = malloc(n);
-    if (d != NULL)
-        memcpy(d, s, n);
-    return d;
-}
 
 /* Read a whole file into a NUL-terminated buffer. */
 static int read_all(const char *path, char **out, size_t *len, dd_error *err)
@@ -237,7 +230,7 @@ int dd_table_load(const char *path, dd_table *t, dd_error *err)
     int rc = read_all(path, &t->buf, &len, err);
     if (rc != 0)
         return rc;
-    t->path = dup_str(path);
+    t->path = strdup(path);
     if (t->path == NULL) {
         dd_table_free(t);
         return dd_error_set(err, DD_ENOMEM, path, 0, "out of memory");

@@ -174,15 +174,8 @@ void dd_sens_share(const double *a, size_t n, dd_sens_estimate *out)
 static void welch(double ma, double sda, double mb, double sdb, long n, dd_sens_estimate *out)
 {
     out->estimate = ma - mb;
-    double va = sda * sda / (double)n, vb = sdb * sdb / (double)n, se2 = va + vb;
-    if (se2 > 0.0) {
-        double nu = se2 * se2 / (va * va / (double)(n - 1) + vb * vb / (double)(n - 1));
-        double half = gsl_cdf_tdist_Pinv(0.975, nu) * sqrt(se2);
-        out->ci_low = out->estimate - half;
-        out->ci_high = out->estimate + half;
-    } else {
-        out->ci_low = out->ci_high = out->estimate;
-    }
+    dd_compare_welch(out->estimate, sda * sda / (double)n, (size_t)n, sdb * sdb / (double)n,
+                     (size_t)n, &out->ci_low, &out->ci_high);
 }
 
 /* ------------------------------------------------------------- the runs */
