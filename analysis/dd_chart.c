@@ -38,11 +38,6 @@ static const char *const colours[] = {"#1f77b4", "#d62728", "#2ca02c", "#ff7f0e"
 #define BASELINE_COLOUR "#333333"
 #define FAN_COLOUR "#1f77b4"
 
-/* Legends go under the plot: inside, they would cover lines that run along the top. */
-#define KEY_BELOW                                                                                  \
-    "  set key outside below center horizontal reverse Left maxcols 3 maxrows 3 box\n"             \
-    "  set bmargin 8\n"
-
 static const char *colour_of(size_t i)
 {
     return i == 0 ? BASELINE_COLOUR : colours[(i - 1) % (sizeof colours / sizeof colours[0])];
@@ -156,17 +151,6 @@ static void fmt(char *buf, size_t size, const char *f, ...)
     va_end(ap);
 }
 
-/* The header of every script, up to the start of the drawing loop. */
-static void gp_begin_scaled(FILE *f, const char *stem, const char *title, const char *source,
-                            int width, int height, double scale);
-
-/* The header of a script drawn at its natural size. */
-static void gp_begin(FILE *f, const char *stem, const char *title, const char *source, int width,
-                     int height)
-{
-    gp_begin_scaled(f, stem, title, source, width, height, 1.0);
-}
-
 /*
  * The header of every script, up to the start of the drawing loop. `scale`
  * enlarges the fonts of a picture wider than the report shows it (about
@@ -212,6 +196,132 @@ static void gp_end(FILE *f)
     fprintf(f, "  unset output\n}\n");
 }
 
+/* Write the line "  <command> <s as a gnuplot string><rest>". */
+static void gp_line(FILE *f, const char *command, const char *s, const char *rest)
+{
+    fprintf(f, "  %s ", command);
+    gp_str(f, s);
+    fprintf(f, "%s\n", rest);
+}
+
+/* The command that starts a grid of rows x cols panels under one title (for gp_open). */
+#define LAYOUT_MAX 64
+static void multiplot_layout(char command[LAYOUT_MAX], size_t rows, size_t cols)
+{
+    fmt(command, LAYOUT_MAX, "set multiplot layout %zu,%zu title", rows, cols);
+}
+
+/* A y axis from 0 up to what the data reach, with a grid. */
+static void gp_y_from_zero(FILE *f, const char *ylabel)
+{
+    gp_line(f, "set ylabel", ylabel, "");
+    fprintf(f, "  set yrange [0:*]\n  set grid\n");
+}
+
+/*
+ * Legends go under the plot: inside, they would cover lines that run along
+ * the top. The bottom margin is set, not left to gnuplot, so that the plot
+ * area is known in advance (cost_vacuum places its names by it): 8 lines
+ * hold the tic labels, the axis title and three rows of the key; a key of
+ * more rows needs `more_rows` lines more, or it covers the axis title.
+ */
+static void gp_key_below(FILE *f, int more_rows)
+{
+    fprintf(f,
+            "  set key outside below center horizontal reverse Left maxcols 3 maxrows 3 box\n"
+            "  set bmargin %d\n",
+            8 + more_rows);
+}
+
+/*
+ * Pixels a character of a key title and a row of the key take: gnuplot
+ * reports 10 and 18.6 for pngcairo at 12 points, 9.1 and 19.5 for svg at 13
+ * (GPVAL_TERM_HCHAR, GPVAL_TERM_VCHAR). The larger of each, the row rounded
+ * up: a canvas taller by KEY_ROW_H a row of key keeps its plot area at least
+ * as tall as before.
+ */
+#define KEY_CHAR_W 10.0
+#define KEY_ROW_H 20
+
+/*
+ * The rows a key under the plot needs beyond the three the margin holds,
+ * for `entries` titles the longest of which has `longest` characters, under
+ * a plot `plot_w` pixels wide. gnuplot puts side by side as many columns as
+ * fit the plot's width (at most maxcols, 3), each the longest title plus 6
+ * characters and a tic wide (with reverse and the default sample length,
+ * boundary.c: do_key_layout; the tic is counted as a character here), and
+ * fills them row by row. A width guessed a little large costs at most a
+ * blank line under the key, never an overlap.
+ */
+static int key_more_rows(size_t entries, size_t longest, double plot_w)
+{
+    size_t cols = (size_t)(plot_w / (KEY_CHAR_W * ((double)longest + 7.0)));
+    if (cols > 3)
+        cols = 3;
+    if (cols < 1)
+        cols = 1;
+    size_t rows = (entries + cols - 1) / cols;
+    return rows > 3 ? (int)(rows - 3) : 0;
+}
+
+/*
+ * The words of one chart: its file stem, its title as drawn (a newline
+ * breaks it), where its numbers come from, and the caption the report
+ * prints under it.
+ */
+typedef struct chart_text {
+    char stem[96], title[256], source[256], caption[768];
+} chart_text;
+
+/*
+ * Create <stem>.dat and write its head: the title and the source as
+ * comments, then `columns` (comment lines naming the columns), so that the
+ * data file alone says what it holds.
+ */
+static int dat_open(out_file *d, const char *dir, const chart_text *t, const char *columns,
+                    dd_error *err)
+{
+    int rc = out_open(d, dir, t->stem, "dat", err);
+    if (rc == 0) {
+        comment(d->f, t->title);
+        fprintf(d->f, "# from %s\n%s", t->source, columns);
+    }
+    return rc;
+}
+
+/*
+ * Start block k of a data file of several: gnuplot's `index` counts blocks
+ * parted by two blank lines.
+ */
+static void dat_block(FILE *f, size_t k, const char *what, const char *name)
+{
+    fprintf(f, "%s# %s %s\n", k > 0 ? "\n\n" : "", what, name);
+}
+
+/*
+ * Create <stem>.gp and write the head of the script (gp_begin_scaled),
+ * then, unless `title_cmd` is NULL, the command that draws the title
+ * ("set title", or a multiplot layout's).
+ */
+static int gp_open(out_file *g, const char *dir, const chart_text *t, int width, int height,
+                   double scale, const char *title_cmd, dd_error *err)
+{
+    int rc = out_open(g, dir, t->stem, "gp", err);
+    if (rc == 0) {
+        gp_begin_scaled(g->f, t->stem, t->title, t->source, width, height, scale);
+        if (title_cmd != NULL)
+            gp_line(g->f, title_cmd, t->title, "");
+    }
+    return rc;
+}
+
+/* End a script and close it: 0 or DD_EIO. */
+static int gp_close(out_file *g, dd_error *err)
+{
+    gp_end(g->f);
+    return out_close(g, 0, err);
+}
+
 /*
  * Time axis over [first, last] (absolute months): a tick each January, or
  * every second (third...) January so that about eight ticks fit. The step is
@@ -231,14 +341,18 @@ static void gp_time_axis(FILE *f, int first, int last, const char *xlabel)
     fprintf(f, "  set xrange [\"%s\":\"%s\"]\n", a, b);
     fprintf(f, "  set xtics \"%s\", %d\n  set mxtics %d\n", jan, step * 31556952,
             step > 1 ? step : 2);
-    fprintf(f, "  set xlabel ");
-    gp_str(f, xlabel);
-    fprintf(f, "\n");
+    gp_line(f, "set xlabel", xlabel, "");
 }
 
 static void month_str(int m, char out[DD_MONTH_STR])
 {
     dd_month_format(m, out);
+}
+
+/* The last month a run covers (absolute). */
+static int last_month(const dd_run *run)
+{
+    return run->start_month + run->months - 1;
 }
 
 /* Column orders of the monthly quantile rows in the fan charts' data files. */
@@ -282,15 +396,22 @@ static void metric_words(const char *metric, const char **title, const char **ax
     *axis = l != NULL ? l->axis : metric;
 }
 
+/* A run's exit months as text: the 5th percentile, the 95th and the median. */
+static void exit_months(const dd_run *run, char p05[DD_MONTH_STR], char p95[DD_MONTH_STR],
+                        char p50[DD_MONTH_STR])
+{
+    month_str(run->exit_p05, p05);
+    month_str(run->exit_p95, p95);
+    month_str(run->exit_p50, p50);
+}
+
 /* The exit marker of one run: shading of the 5th-95th percentile months, a dashed median. */
 static void gp_exit_marks(FILE *f, const dd_run *run, int *obj, const char *colour)
 {
     if (run->exit_p50 < 0)
         return;
     char a[DD_MONTH_STR], b[DD_MONTH_STR], m[DD_MONTH_STR];
-    month_str(run->exit_p05, a);
-    month_str(run->exit_p95, b);
-    month_str(run->exit_p50, m);
+    exit_months(run, a, b, m);
     if (run->exit_p05 != run->exit_p95)
         fprintf(f,
                 "  set object %d rect from \"%s\", graph 0 to \"%s\", graph 1 fc rgb \"%s\" "
@@ -308,36 +429,27 @@ static int chart_fan(const char *dir, const dd_run *run, size_t metric, dd_chart
     const char *name = run->metric[metric];
     const char *title_w, *axis;
     metric_words(name, &title_w, &axis);
-    char stem[96], title[256], caption[768], source[256];
-    fmt(stem, sizeof stem, "fan_%s", name);
-    fmt(title, sizeof title, "%s, whole country: %s\nmedian, 50%% and 90%% of replications",
+    chart_text t;
+    fmt(t.stem, sizeof t.stem, "fan_%s", name);
+    fmt(t.title, sizeof t.title, "%s, whole country: %s\nmedian, 50%% and 90%% of replications",
         title_w, run->name);
-    fmt(source, sizeof source, "monthly.csv of %s (region ALL, metric %s)", run->dir, name);
+    fmt(t.source, sizeof t.source, "monthly.csv of %s (region ALL, metric %s)", run->dir, name);
 
-    out_file d = {NULL, ""};
-    int rc = out_open(&d, dir, stem, "dat", err);
+    out_file d;
+    int rc = dat_open(&d, dir, &t, "# month p05 p25 p50 p75 p95 mean\n", err);
     if (rc != 0)
         return rc;
-    comment(d.f, title);
-    fprintf(d.f, "# from %s\n# month p05 p25 p50 p75 p95 mean\n", source);
     quantile_rows(d.f, run, dd_run_all(run), metric, fan_cols);
-    rc = out_close(&d, rc, err);
-    if (rc != 0)
+    if ((rc = out_close(&d, 0, err)) != 0)
         return rc;
 
-    out_file g = {NULL, ""};
-    if ((rc = out_open(&g, dir, stem, "gp", err)) != 0)
+    out_file g;
+    if ((rc = gp_open(&g, dir, &t, 960, 580, 1.0, "set title", err)) != 0)
         return rc;
     FILE *f = g.f;
-    gp_begin(f, stem, title, source, 960, 580);
-    fprintf(f, "  set title ");
-    gp_str(f, title);
-    fprintf(f, "\n");
-    gp_time_axis(f, run->start_month, run->start_month + run->months - 1,
-                 "Month (ticks mark years)");
-    fprintf(f, "  set ylabel ");
-    gp_str(f, axis);
-    fprintf(f, "\n  set yrange [0:*]\n  set grid\n%s", KEY_BELOW);
+    gp_time_axis(f, run->start_month, last_month(run), "Month (ticks mark years)");
+    gp_y_from_zero(f, axis);
+    gp_key_below(f, 0);
     int obj = 0;
     gp_exit_marks(f, run, &obj, "#555555");
     fprintf(f,
@@ -367,16 +479,14 @@ static int chart_fan(const char *dir, const dd_run *run, size_t metric, dd_chart
         fmt(exit_note, sizeof exit_note, " The mission did not leave in any replication.");
     }
     fprintf(f, "\n");
-    gp_end(f);
-    rc = out_close(&g, rc, err);
-    if (rc != 0)
+    if ((rc = gp_close(&g, err)) != 0)
         return rc;
-    fmt(caption, sizeof caption,
+    fmt(t.caption, sizeof t.caption,
         "%s for the whole country, month by month. The line is the median of the %ld "
         "replications; the dark band holds the middle half of them and the light band 90%%. A "
         "wide band means the outcome depends on chance as much as on the scenario.%s",
         title_w, run->replications, exit_note);
-    return set_add(set, stem, title, caption, err);
+    return set_add(set, t.stem, t.title, t.caption, err);
 }
 
 static int chart_regions(const char *dir, const dd_run *run, size_t metric, dd_chart_set *set,
@@ -390,53 +500,46 @@ static int chart_regions(const char *dir, const dd_run *run, size_t metric, dd_c
     size_t nr = run->input.n_regions;
     if (nr == 0)
         return 0;
-    char stem[96], title[256], caption[768], source[256];
-    fmt(stem, sizeof stem, "regions_%s", name);
-    fmt(title, sizeof title, "%s by region: %s (%s)\nmedian and 90%% of replications", title_w,
+    chart_text t;
+    fmt(t.stem, sizeof t.stem, "regions_%s", name);
+    fmt(t.title, sizeof t.title, "%s by region: %s (%s)\nmedian and 90%% of replications", title_w,
         run->name, unit);
-    fmt(source, sizeof source, "monthly.csv of %s (metric %s, each region)", run->dir, name);
+    fmt(t.source, sizeof t.source, "monthly.csv of %s (metric %s, each region)", run->dir, name);
 
-    out_file d = {NULL, ""};
-    int rc = out_open(&d, dir, stem, "dat", err);
+    out_file d;
+    int rc = dat_open(&d, dir, &t,
+                      "# one block per region (gnuplot index 0, 1, ...)\n"
+                      "# month p05 p25 p50 p75 p95 mean\n",
+                      err);
     if (rc != 0)
         return rc;
-    comment(d.f, title);
-    fprintf(d.f,
-            "# from %s\n# one block per region (gnuplot index 0, 1, ...)\n"
-            "# month p05 p25 p50 p75 p95 mean\n",
-            source);
     double ymax = 0.0;
     for (size_t r = 0; r < nr; r++) {
-        fprintf(d.f, "%s# region %s\n", r > 0 ? "\n\n" : "", run->input.regions[r].name);
+        dat_block(d.f, r, "region", run->input.regions[r].name);
         ymax = fmax(ymax, quantile_rows(d.f, run, r, metric, fan_cols));
     }
-    rc = out_close(&d, rc, err);
-    if (rc != 0)
+    if ((rc = out_close(&d, 0, err)) != 0)
         return rc;
     if (!(ymax > 0.0))
         ymax = 1.0;
 
     size_t cols = (size_t)ceil(sqrt((double)nr));
     size_t rows = (nr + cols - 1) / cols;
-    out_file g = {NULL, ""};
-    if ((rc = out_open(&g, dir, stem, "gp", err)) != 0)
+    char layout[LAYOUT_MAX];
+    multiplot_layout(layout, rows, cols);
+    out_file g;
+    if ((rc = gp_open(&g, dir, &t, (int)(cols * 380 + 40), (int)(rows * 300 + 60), 1.0, layout,
+                      err)) != 0)
         return rc;
     FILE *f = g.f;
-    gp_begin(f, stem, title, source, (int)(cols * 380 + 40), (int)(rows * 300 + 60));
-    fprintf(f, "  set multiplot layout %zu,%zu title ", rows, cols);
-    gp_str(f, title);
-    fprintf(f, "\n");
-    gp_time_axis(f, run->start_month, run->start_month + run->months - 1, "Year");
-    fprintf(f, "  set ylabel ");
-    gp_str(f, unit);
-    fprintf(f, " font \",10\"\n  set xlabel font \",10\"\n  set tics font \",10\"\n");
+    gp_time_axis(f, run->start_month, last_month(run), "Year");
+    gp_line(f, "set ylabel", unit, " font \",10\"");
+    fprintf(f, "  set xlabel font \",10\"\n  set tics font \",10\"\n");
     fprintf(f, "  set format x \"'%%y\"\n  set yrange [0:%.6g]\n  set grid\n", ymax * 1.05);
     int obj = 0;
     gp_exit_marks(f, run, &obj, "#555555");
     for (size_t r = 0; r < nr; r++) {
-        fprintf(f, "  set title ");
-        gp_str(f, run->input.regions[r].name);
-        fprintf(f, "\n");
+        gp_line(f, "set title", run->input.regions[r].name, "");
         if (r == 0)
             fprintf(f, "  set key top left reverse Left font \",9\" opaque\n");
         else
@@ -454,39 +557,32 @@ static int chart_regions(const char *dir, const dd_run *run, size_t metric, dd_c
                                    : "");
     }
     fprintf(f, "  unset multiplot\n");
-    gp_end(f);
-    rc = out_close(&g, rc, err);
-    if (rc != 0)
+    if ((rc = gp_close(&g, err)) != 0)
         return rc;
-    fmt(caption, sizeof caption,
+    fmt(t.caption, sizeof t.caption,
         "%s in each region, on one common scale so the panels can be compared: the line is the "
         "median of the replications, the band holds 90%% of them%s. Years on the time axis are "
         "written '14 for 2014.",
         title_w, run->exit_p50 >= 0 ? "; the dashed line is the median exit month" : "");
-    return set_add(set, stem, title, caption, err);
+    return set_add(set, t.stem, t.title, t.caption, err);
 }
 
 static int chart_exit_month(const char *dir, const dd_run *run, dd_chart_set *set, dd_error *err)
 {
-    char stem[] = "exit_month", title[256], caption[768], source[256];
+    chart_text t;
     char last[DD_MONTH_STR];
-    month_str(run->start_month + run->months - 1, last);
-    fmt(title, sizeof title, "When the mission left: %s (%.0f%% of %ld replications left by %s)",
-        run->name, 100.0 * run->exited_share, run->replications, last);
-    fmt(source, sizeof source, "replications.csv of %s (column exit_month)", run->dir);
+    month_str(last_month(run), last);
+    fmt(t.stem, sizeof t.stem, "exit_month");
+    fmt(t.title, sizeof t.title,
+        "When the mission left: %s (%.0f%% of %ld replications left by %s)", run->name,
+        100.0 * run->exited_share, run->replications, last);
+    fmt(t.source, sizeof t.source, "replications.csv of %s (column exit_month)", run->dir);
 
-    out_file d = {NULL, ""};
-    int rc = out_open(&d, dir, stem, "dat", err);
-    if (rc != 0)
-        return rc;
-    comment(d.f, title);
-    fprintf(d.f, "# from %s\n# month replications percent_of_all\n", source);
+    /* Counted before the file is opened: running out of memory leaves no file half written. */
     long never = 0;
     long *count = calloc((size_t)run->months, sizeof *count);
-    if (count == NULL) {
-        out_close(&d, rc, err);
+    if (count == NULL)
         return dd_error_set(err, DD_ENOMEM, NULL, 0, "out of memory");
-    }
     for (long i = 0; i < run->replications; i++) {
         int m = run->exit_month[i];
         if (m < 0)
@@ -494,32 +590,32 @@ static int chart_exit_month(const char *dir, const dd_run *run, dd_chart_set *se
         else
             count[m - run->start_month]++;
     }
-    for (int t = 0; t < run->months; t++) {
-        if (count[t] == 0)
-            continue;
-        char m[DD_MONTH_STR];
-        month_str(run->start_month + t, m);
-        fprintf(d.f, "%s %ld %.10g\n", m, count[t],
-                100.0 * (double)count[t] / (double)run->replications);
+    out_file d;
+    int rc = dat_open(&d, dir, &t, "# month replications percent_of_all\n", err);
+    if (rc == 0) {
+        for (int mo = 0; mo < run->months; mo++) {
+            if (count[mo] == 0)
+                continue;
+            char m[DD_MONTH_STR];
+            month_str(run->start_month + mo, m);
+            fprintf(d.f, "%s %ld %.10g\n", m, count[mo],
+                    100.0 * (double)count[mo] / (double)run->replications);
+        }
+        fprintf(d.f, "# never left: %ld\n", never);
+        rc = out_close(&d, 0, err);
     }
     free(count);
-    fprintf(d.f, "# never left: %ld\n", never);
-    rc = out_close(&d, rc, err);
     if (rc != 0)
         return rc;
 
-    out_file g = {NULL, ""};
-    if ((rc = out_open(&g, dir, stem, "gp", err)) != 0)
+    out_file g;
+    if ((rc = gp_open(&g, dir, &t, 960, 480, 1.0, "set title", err)) != 0)
         return rc;
     FILE *f = g.f;
-    gp_begin(f, stem, title, source, 960, 480);
-    fprintf(f, "  set title ");
-    gp_str(f, title);
-    fprintf(f, "\n");
-    gp_time_axis(f, run->start_month, run->start_month + run->months - 1,
+    gp_time_axis(f, run->start_month, last_month(run),
                  "Month of the exit: the first month with no uniformed personnel (ticks: years)");
-    fprintf(f, "  set ylabel \"Replications (%% of all)\"\n  set yrange [0:*]\n  set grid\n");
-    fprintf(f, "%s", KEY_BELOW);
+    gp_y_from_zero(f, "Replications (% of all)");
+    gp_key_below(f, 0);
     /* About 25 days, in seconds: boxes on a time axis are measured in seconds. */
     fprintf(f, "  set boxwidth 2160000 absolute\n  set style fill solid 0.75 noborder\n");
     if (run->exit_p50 >= 0) {
@@ -535,28 +631,24 @@ static int chart_exit_month(const char *dir, const dd_run *run, dd_chart_set *se
                 "that month (none)\"\n",
                 FAN_COLOUR);
     }
-    gp_end(f);
-    rc = out_close(&g, rc, err);
-    if (rc != 0)
+    if ((rc = gp_close(&g, err)) != 0)
         return rc;
     if (run->exit_p50 >= 0) {
         char a[DD_MONTH_STR], b[DD_MONTH_STR], m[DD_MONTH_STR];
-        month_str(run->exit_p05, a);
-        month_str(run->exit_p95, b);
-        month_str(run->exit_p50, m);
-        fmt(caption, sizeof caption,
+        exit_months(run, a, b, m);
+        fmt(t.caption, sizeof t.caption,
             "How many replications saw the last peacekeepers leave in each month. Median exit "
             "month %s; 90%% of exits fell between %s and %s. %.0f%% of replications never left "
             "before %s. A single bar means the exit date was fixed (by a calendar or a dated "
             "revocation of consent); a spread means it depended on what happened in the run.",
             m, a, b, 100.0 * (1.0 - run->exited_share), last);
     } else {
-        fmt(caption, sizeof caption,
+        fmt(t.caption, sizeof t.caption,
             "The mission stayed until the end of the run (%s) in every replication, so there is "
             "no exit month to show.",
             last);
     }
-    return set_add(set, stem, title, caption, err);
+    return set_add(set, t.stem, t.title, t.caption, err);
 }
 
 static int chart_vacuum(const char *dir, const dd_run *run, dd_chart_set *set, dd_error *err)
@@ -596,38 +688,35 @@ static int chart_vacuum(const char *dir, const dd_run *run, dd_chart_set *set, d
             b = 0;
         count[b]++;
     }
-    char stem[] = "vacuum_index", title[256], caption[768], source[256];
+    chart_text t;
     long window = (long)run->input.params.vacuum_window_months;
-    fmt(title, sizeof title,
+    fmt(t.stem, sizeof t.stem, "vacuum_index");
+    fmt(t.title, sizeof t.title,
         "Security vacuum: change in armed-group control in the %ld months after the exit, %s",
         window, run->name);
-    fmt(source, sizeof source, "replications.csv of %s (column vacuum_index)", run->dir);
-    out_file d = {NULL, ""};
-    int rc = out_open(&d, dir, stem, "dat", err);
+    fmt(t.source, sizeof t.source, "replications.csv of %s (column vacuum_index)", run->dir);
+    char columns[96];
+    fmt(columns, sizeof columns, "# bin_centre replications percent_of_all (bin width %.10g)\n",
+        width);
+    out_file d;
+    int rc = dat_open(&d, dir, &t, columns, err);
     if (rc != 0)
         return rc;
-    comment(d.f, title);
-    fprintf(d.f, "# from %s\n# bin_centre replications percent_of_all (bin width %.10g)\n", source,
-            width);
     for (int b = 0; b < nb; b++)
         fprintf(d.f, "%.10g %ld %.10g\n", lo + (b + 0.5) * width, count[b],
                 100.0 * (double)count[b] / (double)n);
-    rc = out_close(&d, rc, err);
-    if (rc != 0)
+    if ((rc = out_close(&d, 0, err)) != 0)
         return rc;
 
-    out_file g = {NULL, ""};
-    if ((rc = out_open(&g, dir, stem, "gp", err)) != 0)
+    out_file g;
+    if ((rc = gp_open(&g, dir, &t, 960, 480, 1.0, "set title", err)) != 0)
         return rc;
     FILE *f = g.f;
-    gp_begin(f, stem, title, source, 960, 480);
-    fprintf(f, "  set title ");
-    gp_str(f, title);
     fprintf(f,
-            "\n  set xlabel \"vacuum_index: armed-group control %ld months after the exit minus "
+            "  set xlabel \"vacuum_index: armed-group control %ld months after the exit minus "
             "control at the exit (share points)\"\n",
             window);
-    fprintf(f, "  set ylabel \"Replications (%% of all)\"\n  set yrange [0:*]\n  set grid\n");
+    gp_y_from_zero(f, "Replications (% of all)");
     fprintf(f, "  set key top right box opaque\n  set boxwidth %.10g absolute\n", width * 0.9);
     fprintf(f, "  set style fill solid 0.75 noborder\n");
     fprintf(f, "  set xrange [%.10g:%.10g]\n", fmin(lo - width, 0.0 - width),
@@ -643,18 +732,16 @@ static int chart_vacuum(const char *dir, const dd_run *run, dd_chart_set *set, d
             FAN_COLOUR);
     fprintf(f, "       NaN with lines lw 2 lc rgb \"#d62728\" title \"mean (%.3g)\", \\\n", mean);
     fprintf(f, "       NaN with lines dt 3 lw 1.5 lc rgb \"#000000\" title \"no change (0)\"\n");
-    gp_end(f);
-    rc = out_close(&g, rc, err);
-    if (rc != 0)
+    if ((rc = gp_close(&g, err)) != 0)
         return rc;
-    fmt(caption, sizeof caption,
+    fmt(t.caption, sizeof t.caption,
         "Each bar counts the replications whose armed-group control (population-weighted, whole "
         "country) changed by that much between the exit and %ld months later. Bars right of the "
         "dotted zero line are replications in which armed groups gained ground after the exit; "
         "left of it, they lost ground. Replications in which the mission never left count as 0. "
         "The red line is the mean.",
         window);
-    return set_add(set, stem, title, caption, err);
+    return set_add(set, t.stem, t.title, t.caption, err);
 }
 
 /* ----------------------------------------------------------------- maps */
@@ -686,20 +773,19 @@ static double tile_side(const dd_run *run)
     return isfinite(best) ? 0.92 * best : 1.0;
 }
 
-/* The month the map shows: median exit + vacuum window, clamped to the run; -1 if no exit. */
-static int map_month(const dd_run *run, int *clamped)
+/*
+ * The month the map shows, also as text: median exit + vacuum window, or
+ * the run's last month (*clamped set) when that comes earlier or the
+ * mission never left.
+ */
+static int map_month(const dd_run *run, int *clamped, char text[DD_MONTH_STR])
 {
-    int last = run->start_month + run->months - 1;
-    *clamped = 0;
-    if (run->exit_p50 < 0) {
-        *clamped = 1;
-        return last;
-    }
-    int m = run->exit_p50 + (int)run->input.params.vacuum_window_months;
-    if (m > last) {
-        *clamped = 1;
+    int last = last_month(run);
+    int m = run->exit_p50 < 0 ? last : run->exit_p50 + (int)run->input.params.vacuum_window_months;
+    *clamped = run->exit_p50 < 0 || m > last;
+    if (m > last)
         m = last;
-    }
+    month_str(m, text);
     return m;
 }
 
@@ -738,28 +824,28 @@ static int chart_map(const char *dir, const char *stem, const dd_run *runs, cons
     for (size_t k = 0; k < n; k++)
         if (!has_map(&runs[order[k]]) || dd_run_metric_index(&runs[order[k]], "armed_control") < 0)
             return 0; /* no coordinates: no map (the report lists the charts that exist) */
-    char title[256], caption[768], source[256];
-    fmt(title, sizeof title, "Armed-group control two years after the exit: %s", what);
-    fmt(source, sizeof source, "monthly.csv (metric armed_control) and run.cfg (map) of each run");
+    chart_text t;
+    fmt(t.stem, sizeof t.stem, "%s", stem);
+    fmt(t.title, sizeof t.title, "Armed-group control two years after the exit: %s", what);
+    fmt(t.source, sizeof t.source,
+        "monthly.csv (metric armed_control) and run.cfg (map) of each run");
 
-    out_file d = {NULL, ""};
-    int rc = out_open(&d, dir, stem, "dat", err);
+    out_file d;
+    int rc = dat_open(&d, dir, &t,
+                      "# one block per scenario (gnuplot index 0, 1, ...)\n"
+                      "# map_x map_y region mean_armed_control\n",
+                      err);
     if (rc != 0)
         return rc;
-    comment(d.f, title);
-    fprintf(d.f,
-            "# from %s\n# one block per scenario (gnuplot index 0, 1, ...)\n"
-            "# map_x map_y region mean_armed_control\n",
-            source);
     double cbmax = 0.05, wmax = 0, hmax = 0;
     for (size_t k = 0; k < n; k++) {
         const dd_run *run = &runs[order[k]];
         int clamped;
-        int month = map_month(run, &clamped);
+        char m[DD_MONTH_STR], block[DD_NAME_MAX + 32];
+        int month = map_month(run, &clamped, m);
         size_t metric = (size_t)dd_run_metric_index(run, "armed_control");
-        char m[DD_MONTH_STR];
-        month_str(month, m);
-        fprintf(d.f, "%s# scenario %s, month %s\n", k > 0 ? "\n\n" : "", run->name, m);
+        fmt(block, sizeof block, "%s, month %s", run->name, m);
+        dat_block(d.f, k, "scenario", block);
         for (size_t r = 0; r < run->input.n_regions; r++) {
             const dd_region *reg = &run->input.regions[r];
             const double *c = dd_run_cell(run, month - run->start_month, r, metric);
@@ -772,8 +858,7 @@ static int chart_map(const char *dir, const char *stem, const dd_run *runs, cons
         wmax = fmax(wmax, (e.x1 - e.x0) / e.side);
         hmax = fmax(hmax, (e.y1 - e.y0) / e.side);
     }
-    rc = out_close(&d, rc, err);
-    if (rc != 0)
+    if ((rc = out_close(&d, 0, err)) != 0)
         return rc;
     cbmax = ceil(cbmax * 20.0) / 20.0; /* a round upper end: 0.05 steps */
 
@@ -781,18 +866,15 @@ static int chart_map(const char *dir, const char *stem, const dd_run *runs, cons
     size_t rows = (n + cols - 1) / cols;
     double px = n == 1 ? 150 : 125; /* pixels per tile */
     int panel_w = (int)(wmax * px) + 240, panel_h = (int)(hmax * px) + 150;
-    out_file g = {NULL, ""};
-    if ((rc = out_open(&g, dir, stem, "gp", err)) != 0)
-        return rc;
-    FILE *f = g.f;
     int width = (int)cols * panel_w;
     double sc = width > 1200 ? width / 1060.0 : 1.0;
-    gp_begin_scaled(f, stem, title, source, width, (int)rows * panel_h + (n > 1 ? 60 : 0), sc);
-    if (n > 1) {
-        fprintf(f, "  set multiplot layout %zu,%zu title ", rows, cols);
-        gp_str(f, title);
-        fprintf(f, "\n");
-    }
+    char layout[LAYOUT_MAX];
+    multiplot_layout(layout, rows, cols);
+    out_file g;
+    if ((rc = gp_open(&g, dir, &t, width, (int)rows * panel_h + (n > 1 ? 60 : 0), sc,
+                      n > 1 ? layout : NULL, err)) != 0)
+        return rc;
+    FILE *f = g.f;
     fprintf(f,
             "  set size ratio -1\n  unset xtics\n  unset ytics\n  set border 0\n  set key off\n");
     fprintf(f, "  set xlabel \"west - east (schematic map tiles)\" font \",%.0f\"\n", 10 * sc);
@@ -806,10 +888,9 @@ static int chart_map(const char *dir, const char *stem, const dd_run *runs, cons
     for (size_t k = 0; k < n; k++) {
         const dd_run *run = &runs[order[k]];
         int clamped;
-        int month = map_month(run, &clamped);
-        char m[DD_MONTH_STR], panel[512];
-        month_str(month, m);
-        const char *who = n > 1 ? run->name : title;
+        char m[DD_MONTH_STR], panel[512], font[32] = "";
+        map_month(run, &clamped, m);
+        const char *who = n > 1 ? run->name : t.title;
         if (run->exit_p50 < 0)
             fmt(panel, sizeof panel, "%s\n%s (last month; the mission did not leave)", who, m);
         else if (clamped)
@@ -819,11 +900,9 @@ static int chart_map(const char *dir, const char *stem, const dd_run *runs, cons
             fmt(panel, sizeof panel, "%s\n%s (median exit + %ld months)", who, m,
                 (long)run->input.params.vacuum_window_months);
         extent e = map_extent(run);
-        fprintf(f, "  set title ");
-        gp_str(f, panel);
         if (n > 1)
-            fprintf(f, " font \",%.0f\"", 11 * sc);
-        fprintf(f, "\n");
+            fmt(font, sizeof font, " font \",%.0f\"", 11 * sc);
+        gp_line(f, "set title", panel, font);
         fprintf(f, "  set xrange [%.6g:%.6g]\n  set yrange [%.6g:%.6g]\n", e.x0, e.x1, e.y1, e.y0);
         fprintf(f,
                 "  plot datafile index %zu using 1:2:(%.6g):(%.6g):4 with boxxyerror fc "
@@ -840,18 +919,16 @@ static int chart_map(const char *dir, const char *stem, const dd_run *runs, cons
     }
     if (n > 1)
         fprintf(f, "  unset multiplot\n");
-    gp_end(f);
-    rc = out_close(&g, rc, err);
-    if (rc != 0)
+    if ((rc = gp_close(&g, err)) != 0)
         return rc;
-    fmt(caption, sizeof caption,
+    fmt(t.caption, sizeof t.caption,
         "A schematic map: each tile is a region, placed by the map coordinates of the scenario "
         "file (not to scale, north at the top), shaded and labelled by the mean share of its "
         "population under armed-group control %ld months after the median exit month (or in the "
         "last month when that comes later or the mission never left). Darker tiles: more "
         "control; the colour bar is the legend.",
         (long)runs[order[0]].input.params.vacuum_window_months);
-    return set_add(set, stem, title, caption, err);
+    return set_add(set, t.stem, t.title, t.caption, err);
 }
 
 int dd_chart_run(const char *dir, const dd_run *run, dd_chart_set *set, dd_error *err)
@@ -878,6 +955,57 @@ int dd_chart_run(const char *dir, const dd_run *run, dd_chart_set *set, dd_error
 
 /* ----------------------------------------------------------- comparison */
 
+/* Room for a scenario's title in a key. */
+#define KEY_TITLE_MAX (DD_NAME_MAX + 16)
+
+/* The key title of the scenario drawn k-th in a comparison (0: the baseline). */
+static void scenario_title(char label[KEY_TITLE_MAX], const dd_run *r, size_t k)
+{
+    fmt(label, KEY_TITLE_MAX, "%s%s", r->name, k == 0 ? " (baseline)" : "");
+}
+
+/* Write that title and continue the plot command. */
+static void gp_scenario_title(FILE *f, const dd_run *r, size_t k)
+{
+    char label[KEY_TITLE_MAX];
+    scenario_title(label, r, k);
+    gp_str(f, label);
+    fprintf(f, ", \\\n");
+}
+
+/*
+ * A key entry that draws nothing in the plot (NaN), to explain a style;
+ * `last` ends the plot command.
+ */
+static void gp_key_entry(FILE *f, const char *style, const char *title, int last)
+{
+    fprintf(f, "       NaN with %s title ", style);
+    gp_str(f, title);
+    fprintf(f, "%s\n", last ? "" : ", \\");
+}
+
+/*
+ * The key rows a comparison's key needs beyond three (key_more_rows): a
+ * title for each scenario, then the `n_fixed` of `fixed`, under the plot of
+ * a canvas `width` pixels wide, of which the plot takes about 85% once the
+ * y axis is labelled.
+ */
+static int compare_key_rows(const dd_run *runs, const size_t *order, size_t n,
+                            const char *const *fixed, size_t n_fixed, int width)
+{
+    size_t longest = 0;
+    for (size_t i = 0; i < n_fixed; i++)
+        if (strlen(fixed[i]) > longest)
+            longest = strlen(fixed[i]);
+    for (size_t k = 0; k < n; k++) {
+        char label[KEY_TITLE_MAX];
+        scenario_title(label, &runs[order[k]], k);
+        if (strlen(label) > longest)
+            longest = strlen(label);
+    }
+    return key_more_rows(n + n_fixed, longest, 0.85 * width);
+}
+
 static int chart_compare_fan(const char *dir, const dd_run *runs, const size_t *order, size_t n,
                              const char *metric, dd_chart_set *set, dd_error *err)
 {
@@ -886,51 +1014,47 @@ static int chart_compare_fan(const char *dir, const dd_run *runs, const size_t *
             return 0;
     const char *title_w, *axis;
     metric_words(metric, &title_w, &axis);
-    char stem[96], title[256], caption[768], source[256];
-    fmt(stem, sizeof stem, "compare_fan_%s", metric);
-    fmt(title, sizeof title,
+    chart_text t;
+    fmt(t.stem, sizeof t.stem, "compare_fan_%s", metric);
+    fmt(t.title, sizeof t.title,
         "%s, whole country, by scenario\nmedian and middle 50%% of replications", title_w);
-    fmt(source, sizeof source, "monthly.csv of each run (region ALL, metric %s)", metric);
+    fmt(t.source, sizeof t.source, "monthly.csv of each run (region ALL, metric %s)", metric);
     int first = runs[order[0]].start_month, last = first;
     for (size_t k = 0; k < n; k++) {
         const dd_run *r = &runs[order[k]];
         if (r->start_month < first)
             first = r->start_month;
-        if (r->start_month + r->months - 1 > last)
-            last = r->start_month + r->months - 1;
+        if (last_month(r) > last)
+            last = last_month(r);
     }
 
-    out_file d = {NULL, ""};
-    int rc = out_open(&d, dir, stem, "dat", err);
+    out_file d;
+    int rc = dat_open(&d, dir, &t,
+                      "# one block per scenario (gnuplot index 0, 1, ...)\n"
+                      "# month p25 p50 p75 p05 p95 mean\n",
+                      err);
     if (rc != 0)
         return rc;
-    comment(d.f, title);
-    fprintf(d.f,
-            "# from %s\n# one block per scenario (gnuplot index 0, 1, ...)\n"
-            "# month p25 p50 p75 p05 p95 mean\n",
-            source);
     for (size_t k = 0; k < n; k++) {
         const dd_run *r = &runs[order[k]];
         size_t mi = (size_t)dd_run_metric_index(r, metric);
-        fprintf(d.f, "%s# scenario %s\n", k > 0 ? "\n\n" : "", r->name);
+        dat_block(d.f, k, "scenario", r->name);
         quantile_rows(d.f, r, dd_run_all(r), mi, overlay_cols);
     }
-    rc = out_close(&d, rc, err);
-    if (rc != 0)
+    if ((rc = out_close(&d, 0, err)) != 0)
         return rc;
 
-    out_file g = {NULL, ""};
-    if ((rc = out_open(&g, dir, stem, "gp", err)) != 0)
+    static const char *const keys[] = {"shading: middle 50% of replications",
+                                       "dashed: exit, median month"};
+    /* A taller canvas for a longer key keeps the plot itself the same size. */
+    int more = compare_key_rows(runs, order, n, keys, 2, 1040);
+    out_file g;
+    if ((rc = gp_open(&g, dir, &t, 1040, 580 + KEY_ROW_H * more, 1.0, "set title", err)) != 0)
         return rc;
     FILE *f = g.f;
-    gp_begin(f, stem, title, source, 1040, 580);
-    fprintf(f, "  set title ");
-    gp_str(f, title);
-    fprintf(f, "\n");
     gp_time_axis(f, first, last, "Month (ticks mark years)");
-    fprintf(f, "  set ylabel ");
-    gp_str(f, axis);
-    fprintf(f, "\n  set yrange [0:*]\n  set grid\n%s", KEY_BELOW);
+    gp_y_from_zero(f, axis);
+    gp_key_below(f, more);
     int obj = 0;
     for (size_t k = 0; k < n; k++) {
         const dd_run *r = &runs[order[k]];
@@ -945,27 +1069,19 @@ static int chart_compare_fan(const char *dir, const dd_run *runs, const size_t *
     }
     fprintf(f, "  plot \\\n");
     for (size_t k = 0; k < n; k++) {
-        const dd_run *r = &runs[order[k]];
         fprintf(f,
                 "       datafile index %zu using 1:2:4 with filledcurves lc rgb \"%s\" fs "
                 "transparent solid 0.15 notitle, \\\n",
                 k, colour_of(k));
         fprintf(f, "       datafile index %zu using 1:3 with lines lw 2.5 lc rgb \"%s\" title ", k,
                 colour_of(k));
-        char label[DD_NAME_MAX + 16];
-        fmt(label, sizeof label, "%s%s", r->name, k == 0 ? " (baseline)" : "");
-        gp_str(f, label);
-        fprintf(f, ", \\\n");
+        gp_scenario_title(f, &runs[order[k]], k);
     }
-    fprintf(f, "       NaN with boxes fs transparent solid 0.3 lc rgb \"#888888\" title \"shading: "
-               "middle 50%% of replications\", \\\n");
-    fprintf(f, "       NaN with lines dt 2 lw 1.5 lc rgb \"#555555\" title \"dashed: exit, median "
-               "month\"\n");
-    gp_end(f);
-    rc = out_close(&g, rc, err);
-    if (rc != 0)
+    gp_key_entry(f, "boxes fs transparent solid 0.3 lc rgb \"#888888\"", keys[0], 0);
+    gp_key_entry(f, "lines dt 2 lw 1.5 lc rgb \"#555555\"", keys[1], 1);
+    if ((rc = gp_close(&g, err)) != 0)
         return rc;
-    fmt(caption, sizeof caption,
+    fmt(t.caption, sizeof t.caption,
         "%s for the whole country, one colour per scenario: the line is the median of the "
         "replications, the shading their middle half, the dashed vertical line the scenario's "
         "median exit month. Where scenarios coincide, the one drawn last (lowest in the legend) "
@@ -973,7 +1089,7 @@ static int chart_compare_fan(const char *dir, const dd_run *runs, const size_t *
         "the two often cross; the paired differences in the table say how often one is above "
         "the other.",
         title_w);
-    return set_add(set, stem, title, caption, err);
+    return set_add(set, t.stem, t.title, t.caption, err);
 }
 
 /* Summary statistics needed for an interval chart, or 0 when a run lacks the measure. */
@@ -1022,7 +1138,7 @@ static int summary_of(const dd_run *r, const char *measure, const dd_summary_row
 /* Half the thickness of an error bar, with its end ticks (lw 3 for the CI). */
 #define CV_BAR 3.0
 
-/* A rectangle in pixels, y up. */
+/* A rectangle, y up: in pixels, or in data units for the extent of the axes. */
 typedef struct cv_box {
     double x0, y0, x1, y1;
 } cv_box;
@@ -1192,48 +1308,33 @@ static void cv_place(cv_label *lab, size_t n)
     }
 }
 
-static int chart_cost_vacuum(const char *dir, const dd_run *runs, const size_t *order, size_t n,
-                             dd_chart_set *set, dd_error *err)
+/*
+ * Write cost_vacuum.dat, and fill lab[k] with the point of the k-th run and
+ * the extent of its error bars (both intervals) in data units, troop-months
+ * in thousands as plotted; *ax gets the extent of them all, since the axes
+ * take in the bars as well as the means, as autoscale would.
+ */
+static int cv_data(const char *dir, const chart_text *t, const dd_run *runs, const size_t *order,
+                   size_t n, cv_label *lab, cv_box *ax, dd_error *err)
 {
-    const dd_summary_row *x, *y;
-    for (size_t k = 0; k < n; k++)
-        if (!summary_of(&runs[order[k]], "troop_months", &x) ||
-            !summary_of(&runs[order[k]], "vacuum_index", &y))
-            return 0;
-    char stem[] = "cost_vacuum", title[256], caption[768], source[256];
-    fmt(title, sizeof title, "Cost against security vacuum, by scenario");
-    fmt(source, sizeof source, "summary.csv of each run (troop_months, vacuum_index)");
-    out_file d = {NULL, ""};
-    int rc = out_open(&d, dir, stem, "dat", err);
+    out_file d;
+    int rc = dat_open(&d, dir, t,
+                      "# troop-months in thousands; vacuum_index in share points\n"
+                      "# scenario tm_mean tm_ci_low tm_ci_high tm_p05 tm_p95 vi_mean vi_ci_low "
+                      "vi_ci_high vi_p05 vi_p95\n",
+                      err);
     if (rc != 0)
         return rc;
-    comment(d.f, title);
-    fprintf(d.f,
-            "# from %s\n# troop-months in thousands; vacuum_index in share points\n"
-            "# scenario tm_mean tm_ci_low tm_ci_high tm_p05 tm_p95 vi_mean vi_ci_low "
-            "vi_ci_high vi_p05 vi_p95\n",
-            source);
+    ax->x0 = ax->y0 = INFINITY;
+    ax->x1 = ax->y1 = -INFINITY;
     for (size_t k = 0; k < n; k++) {
         const dd_run *r = &runs[order[k]];
+        const dd_summary_row *x, *y;
         summary_of(r, "troop_months", &x);
         summary_of(r, "vacuum_index", &y);
         fprintf(d.f, "%s %.10g %.10g %.10g %.10g %.10g %.10g %.10g %.10g %.10g %.10g\n", r->name,
                 x->mean / 1000, x->ci_low / 1000, x->ci_high / 1000, x->p05 / 1000, x->p95 / 1000,
                 y->mean, y->ci_low, y->ci_high, y->p05, y->p95);
-    }
-    rc = out_close(&d, rc, err);
-    if (rc != 0)
-        return rc;
-    /* Each point and the extent of its error bars, in data units, then the axes, which take
-       in the bars as well as the means, as autoscale would; then all of it in pixels. */
-    cv_label *lab = malloc((n > 0 ? n : 1) * sizeof *lab);
-    if (lab == NULL)
-        return dd_error_set(err, DD_ENOMEM, NULL, 0, "out of memory");
-    double x0 = INFINITY, x1 = -INFINITY, y0 = INFINITY, y1 = -INFINITY;
-    for (size_t k = 0; k < n; k++) {
-        const dd_run *r = &runs[order[k]];
-        summary_of(r, "troop_months", &x);
-        summary_of(r, "vacuum_index", &y);
         cv_label *l = &lab[k];
         l->x = x->mean / 1000;
         l->y = y->mean;
@@ -1246,44 +1347,42 @@ static int chart_cost_vacuum(const char *dir, const dd_run *runs, const size_t *
             cv_take(xs[v] / 1000, &l->bx0, &l->bx1);
             cv_take(ys[v], &l->by0, &l->by1);
         }
-        x0 = fmin(x0, l->bx0);
-        x1 = fmax(x1, l->bx1);
-        y0 = fmin(y0, l->by0);
-        y1 = fmax(y1, l->by1);
+        ax->x0 = fmin(ax->x0, l->bx0);
+        ax->x1 = fmax(ax->x1, l->bx1);
+        ax->y0 = fmin(ax->y0, l->by0);
+        ax->y1 = fmax(ax->y1, l->by1);
     }
-    cv_range(x0, x1, &x0, &x1);
-    cv_range(y0, y1, &y0, &y1);
-    const double sx = CV_PLOT_W / (x1 - x0), sy = CV_PLOT_H / (y1 - y0);
-    for (size_t k = 0; k < n; k++) {
-        cv_label *l = &lab[k];
-        l->x = (l->x - x0) * sx;
-        l->y = (l->y - y0) * sy;
-        l->ok = isfinite(l->x) && isfinite(l->y);
-        l->bx0 = (l->bx0 - x0) * sx;
-        l->bx1 = (l->bx1 - x0) * sx;
-        l->by0 = (l->by0 - y0) * sy;
-        l->by1 = (l->by1 - y0) * sy;
-    }
-    cv_place(lab, n);
-    out_file g = {NULL, ""};
-    if ((rc = out_open(&g, dir, stem, "gp", err)) != 0) {
-        free(lab);
+    return out_close(&d, 0, err);
+}
+
+/*
+ * Write cost_vacuum.gp: for each run its two intervals, its point and its
+ * name at the spot cv_place chose, on the axes `ax` (data units).
+ */
+static int cv_script(const char *dir, const chart_text *t, const dd_run *runs, const size_t *order,
+                     size_t n, const cv_label *lab, cv_box ax, dd_error *err)
+{
+    static const char *const keys[] = {"thick bars: 95% CI of the mean",
+                                       "thin bars: 5th to 95th percentile"};
+    /* A longer key gets a taller canvas, so the plot area, for which the names were placed
+       (CV_PLOT_H), keeps its size. */
+    int more = compare_key_rows(runs, order, n, keys, 2, CV_WIDTH);
+    int height = CV_HEIGHT + KEY_ROW_H * more;
+    out_file g;
+    int rc = gp_open(&g, dir, t, CV_WIDTH, height, 1.0, "set title", err);
+    if (rc != 0)
         return rc;
-    }
     FILE *f = g.f;
-    gp_begin(f, stem, title, source, CV_WIDTH, CV_HEIGHT);
-    fprintf(f, "  set title ");
-    gp_str(f, title);
     fprintf(f,
-            "\n  set xlabel \"Troop-months: uniformed personnel x months deployed (thousands)\"\n");
-    fprintf(f, "  set ylabel \"vacuum_index (share points)\"\n");
+            "  set xlabel \"Troop-months: uniformed personnel x months deployed (thousands)\"\n");
+    fprintf(f, "  set ylabel \"vacuum_index (share points)\"\n  set grid\n");
+    gp_key_below(f, more);
     /* Fixed ranges (those autoscale would pick, see cv_range): the names were placed for them. */
-    fprintf(f, "  set grid\n%s  set xrange [%.10g:%.10g]\n  set yrange [%.10g:%.10g]\n", KEY_BELOW,
-            x0, x1, y0, y1);
+    fprintf(f, "  set xrange [%.10g:%.10g]\n  set yrange [%.10g:%.10g]\n", ax.x0, ax.x1, ax.y0,
+            ax.y1);
     fprintf(f, "  set xzeroaxis lt 0 lw 1.5 lc rgb \"#000000\"\n");
     fprintf(f, "  plot \\\n");
     for (size_t k = 0; k < n; k++) {
-        const dd_run *r = &runs[order[k]];
         fprintf(f,
                 "       datafile every ::%zu::%zu using 2:7:5:6:10:11 with xyerrorbars lw 1 pt -1 "
                 "lc rgb \"%s\" notitle, \\\n",
@@ -1292,38 +1391,69 @@ static int chart_cost_vacuum(const char *dir, const dd_run *runs, const size_t *
                 "       datafile every ::%zu::%zu using 2:7:3:4:8:9 with xyerrorbars lw 3 pt 7 "
                 "ps 1.4 lc rgb \"%s\" title ",
                 k, k, colour_of(k));
-        char label[DD_NAME_MAX + 16];
-        fmt(label, sizeof label, "%s%s", r->name, k == 0 ? " (baseline)" : "");
-        gp_str(f, label);
-        fprintf(f, ", \\\n");
+        gp_scenario_title(f, &runs[order[k]], k);
         /* Each name where cv_place put it; screen offsets are pixels on every terminal. */
         const cv_spot *sp = &cv_spots[lab[k].spot];
         fprintf(f,
                 "       datafile every ::%zu::%zu using 2:7:1 with labels offset screen %.4f,%.4f "
                 "%s font \",10\" tc rgb \"%s\" notitle, \\\n",
-                k, k, sp->dx / CV_WIDTH, sp->dy / CV_HEIGHT,
+                k, k, sp->dx / CV_WIDTH, sp->dy / height,
                 sp->side > 0   ? "left"
                 : sp->side < 0 ? "right"
                                : "center",
                 colour_of(k));
     }
+    gp_key_entry(f, "lines lw 3 lc rgb \"#555555\"", keys[0], 0);
+    gp_key_entry(f, "lines lw 1 lc rgb \"#555555\"", keys[1], 1);
+    return gp_close(&g, err);
+}
+
+static int chart_cost_vacuum(const char *dir, const dd_run *runs, const size_t *order, size_t n,
+                             dd_chart_set *set, dd_error *err)
+{
+    const dd_summary_row *x, *y;
+    for (size_t k = 0; k < n; k++)
+        if (!summary_of(&runs[order[k]], "troop_months", &x) ||
+            !summary_of(&runs[order[k]], "vacuum_index", &y))
+            return 0;
+    chart_text t;
+    fmt(t.stem, sizeof t.stem, "cost_vacuum");
+    fmt(t.title, sizeof t.title, "Cost against security vacuum, by scenario");
+    fmt(t.source, sizeof t.source, "summary.csv of each run (troop_months, vacuum_index)");
+    cv_label *lab = malloc((n > 0 ? n : 1) * sizeof *lab);
+    if (lab == NULL)
+        return dd_error_set(err, DD_ENOMEM, NULL, 0, "out of memory");
+    cv_box ax;
+    int rc = cv_data(dir, &t, runs, order, n, lab, &ax, err);
+    if (rc == 0) {
+        /* The axes as gnuplot will draw them, then every point and bar in pixels. */
+        cv_range(ax.x0, ax.x1, &ax.x0, &ax.x1);
+        cv_range(ax.y0, ax.y1, &ax.y0, &ax.y1);
+        const double sx = CV_PLOT_W / (ax.x1 - ax.x0), sy = CV_PLOT_H / (ax.y1 - ax.y0);
+        for (size_t k = 0; k < n; k++) {
+            cv_label *l = &lab[k];
+            l->x = (l->x - ax.x0) * sx;
+            l->y = (l->y - ax.y0) * sy;
+            l->ok = isfinite(l->x) && isfinite(l->y);
+            l->bx0 = (l->bx0 - ax.x0) * sx;
+            l->bx1 = (l->bx1 - ax.x0) * sx;
+            l->by0 = (l->by0 - ax.y0) * sy;
+            l->by1 = (l->by1 - ax.y0) * sy;
+        }
+        cv_place(lab, n);
+        rc = cv_script(dir, &t, runs, order, n, lab, ax, err);
+    }
     free(lab);
-    fprintf(f, "       NaN with lines lw 3 lc rgb \"#555555\" title \"thick bars: 95%% CI of the "
-               "mean\", \\\n");
-    fprintf(f, "       NaN with lines lw 1 lc rgb \"#555555\" title \"thin bars: 5th to 95th "
-               "percentile\"\n");
-    gp_end(f);
-    rc = out_close(&g, rc, err);
     if (rc != 0)
         return rc;
-    fmt(caption, sizeof caption,
+    fmt(t.caption, sizeof t.caption,
         "Each scenario is a point: how many troop-months it used (right: more cost) against how "
         "much armed-group control rose after the exit (up: a larger vacuum). Thick bars are the "
         "95%% confidence intervals of the two means; thin bars show where 90%% of single "
         "replications fell. A scenario below and to the left of another was cheaper and left "
         "less of a vacuum. A mission that never leaves has a vacuum_index of 0 by definition, "
         "which is not the same as a safe exit.");
-    return set_add(set, stem, title, caption, err);
+    return set_add(set, t.stem, t.title, t.caption, err);
 }
 
 static int chart_relapse(const char *dir, const dd_run *runs, const size_t *order, size_t n,
@@ -1333,17 +1463,16 @@ static int chart_relapse(const char *dir, const dd_run *runs, const size_t *orde
     for (size_t k = 0; k < n; k++)
         if (!summary_of(&runs[order[k]], "relapse", &s))
             return 0;
-    char stem[] = "relapse", title[256], caption[768], source[256];
+    chart_text t;
     long window = (long)runs[order[0]].input.params.relapse_window_months;
-    fmt(title, sizeof title,
+    fmt(t.stem, sizeof t.stem, "relapse");
+    fmt(t.title, sizeof t.title,
         "Relapse into heavier violence within %ld months of the exit, by scenario", window);
-    fmt(source, sizeof source, "summary.csv of each run (relapse)");
-    out_file d = {NULL, ""};
-    int rc = out_open(&d, dir, stem, "dat", err);
+    fmt(t.source, sizeof t.source, "summary.csv of each run (relapse)");
+    out_file d;
+    int rc = dat_open(&d, dir, &t, "# position scenario percent ci_low ci_high colour\n", err);
     if (rc != 0)
         return rc;
-    comment(d.f, title);
-    fprintf(d.f, "# from %s\n# position scenario percent ci_low ci_high colour\n", source);
     for (size_t k = 0; k < n; k++) {
         const dd_run *r = &runs[order[k]];
         summary_of(r, "relapse", &s);
@@ -1351,20 +1480,18 @@ static int chart_relapse(const char *dir, const dd_run *runs, const size_t *orde
         fprintf(d.f, "%zu %s %.10g %.10g %.10g %lu\n", k, r->name, 100 * s->mean,
                 100 * fmax(0.0, s->ci_low), 100 * fmin(1.0, s->ci_high), col);
     }
-    rc = out_close(&d, rc, err);
-    if (rc != 0)
+    if ((rc = out_close(&d, 0, err)) != 0)
         return rc;
-    out_file g = {NULL, ""};
-    if ((rc = out_open(&g, dir, stem, "gp", err)) != 0)
+    out_file g;
+    if ((rc = gp_open(&g, dir, &t, (int)(n > 4 ? 260 + 110 * n : 800), 560, 1.0, "set title",
+                      err)) != 0)
         return rc;
     FILE *f = g.f;
-    gp_begin(f, stem, title, source, (int)(n > 4 ? 260 + 110 * n : 800), 560);
-    fprintf(f, "  set title ");
-    gp_str(f, title);
-    fprintf(f, "\n  set xlabel \"Scenario\"\n  set ylabel \"Relapse probability (%% of "
+    fprintf(f, "  set xlabel \"Scenario\"\n  set ylabel \"Relapse probability (%% of "
                "replications)\"\n");
     fprintf(f, "  set yrange [0:*]\n  set xrange [-0.6:%zu.6]\n  set grid ytics\n", n - 1);
-    fprintf(f, "  set boxwidth 0.6\n  set style fill solid 0.8 noborder\n%s", KEY_BELOW);
+    fprintf(f, "  set boxwidth 0.6\n  set style fill solid 0.8 noborder\n");
+    gp_key_below(f, 0);
     if (n > 4)
         fprintf(f, "  set xtics rotate by -25 left\n");
     fprintf(f, "  plot datafile using 1:3:6:xtic(2) with boxes lc rgb variable title \"share of "
@@ -1373,18 +1500,16 @@ static int chart_relapse(const char *dir, const dd_run *runs, const size_t *orde
                "\"95%% confidence interval\", \\\n");
     fprintf(f, "       datafile using 1:5:(sprintf(\"%%.0f%%%%\", $3)) with labels offset 0,0.8 "
                "notitle\n");
-    gp_end(f);
-    rc = out_close(&g, rc, err);
-    if (rc != 0)
+    if ((rc = gp_close(&g, err)) != 0)
         return rc;
-    fmt(caption, sizeof caption,
+    fmt(t.caption, sizeof t.caption,
         "The share of replications in which violence relapsed after the exit: mean monthly "
         "deaths in the %ld months after the exit more than %.3g times those of the %ld months "
         "before. Black bars are 95%% confidence intervals. A mission that never leaves cannot "
         "relapse by this definition.",
         window, runs[order[0]].input.params.relapse_ratio,
         (long)runs[order[0]].input.params.relapse_baseline_months);
-    return set_add(set, stem, title, caption, err);
+    return set_add(set, t.stem, t.title, t.caption, err);
 }
 
 int dd_chart_compare(const char *dir, const dd_run *runs, size_t n, size_t baseline,
@@ -1580,7 +1705,7 @@ int dd_chart_set_add(dd_chart_set *set, const char *name, const char *title, con
 void dd_chart_script_begin(FILE *f, const char *stem, const char *title, const char *source,
                            int width, int height)
 {
-    gp_begin(f, stem, title, source, width, height);
+    gp_begin_scaled(f, stem, title, source, width, height, 1.0);
 }
 
 void dd_chart_script_end(FILE *f)
@@ -1620,14 +1745,10 @@ int dd_chart_write_index(FILE *f, const dd_chart_set *set, dd_error *err)
 
 int dd_chart_write_index_file(const char *charts_dir, const dd_chart_set *set, dd_error *err)
 {
-    char path[1400];
-    snprintf(path, sizeof path, "%s/charts.csv", charts_dir);
-    FILE *f = fopen(path, "w");
-    if (f == NULL)
-        return dd_error_set(err, DD_EIO, NULL, 0, "cannot create %s: %s", path, strerror(errno));
-    int rc = dd_chart_write_index(f, set, err);
-    if (fclose(f) != 0 && rc == 0)
-        rc = dd_error_set(err, DD_EIO, NULL, 0, "cannot write %s: %s", path, strerror(errno));
+    out_file o;
+    int rc = out_open(&o, charts_dir, "charts", "csv", err);
+    if (rc == 0)
+        rc = out_close(&o, dd_chart_write_index(o.f, set, err), err);
     return rc;
 }
 
