@@ -194,8 +194,10 @@ static void on_progress(void *vctx, long done, long total)
     if (done < total && now - ctx->last_shown < 0.2)
         return;
     ctx->last_shown = now;
-    if (!ctx->progress_shown && done >= total)
-        return; /* finished within a second: no progress line at all */
+    /* Finished within a second: no progress line at all. A longer run whose blocks were too
+       few to draw a line while it ran still gets its final line (count and rate). */
+    if (!ctx->progress_shown && done >= total && elapsed < 1.0)
+        return;
     double rate = elapsed > 0.0 ? (double)done / elapsed : 0.0;
     double left = rate > 0.0 ? (double)(total - done) / rate : 0.0;
     fprintf(stderr, "\r%ld/%ld replications, %.0f/s, %.0f s left   ", done, total, rate, left);

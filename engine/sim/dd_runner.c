@@ -566,6 +566,18 @@ static void lead_drain(runner *r, lead_state *s, block *scratch, long from_block
     }
 }
 
+/*
+ * Every process allocates its block buffers, then all agree: one that ran out
+ * of memory stops them all (none may wait for a block another cannot send).
+ * Returns DD_OK, or DD_ENOMEM with r->err filled.
+ */
+static int blocks_agree(runner *r, int rc)
+{
+    if (dd_cluster_agree(rc) == DD_OK)
+        return DD_OK;
+    return dd_error_set(r->err, DD_ENOMEM, NULL, 0, "out of memory for the blocks of a cluster run");
+}
+
 static int run_lead(runner *r, int ranks)
 {
     lead_state s;
@@ -584,12 +596,8 @@ static int run_lead(runner *r, int ranks)
         rc = DD_ENOMEM;
     for (int i = 0; i < 3 && rc == DD_OK; i++)
         rc = block_alloc(&pool[i], r->block_reps, r->stride);
-    rc = dd_cluster_agree(rc);
-    if (rc != DD_OK) {
-        rc = dd_error_set(r->err, DD_ENOMEM, NULL, 0,
-                          "out of memory for the blocks of a cluster run");
+    if ((rc = blocks_agree(r, rc)) != DD_OK)
         goto done;
-    }
     for (long b = 0; b < r->n_blocks; b++)
         s.owner[b] = -1;
     for (int i = 0; i < ranks * SEND_RING; i++)
@@ -713,12 +721,10 @@ static int run_follow(runner *r)
     int rc = block_alloc(&buf[0], r->block_reps, r->stride);
     if (rc == DD_OK)
         rc = block_alloc(&buf[1], r->block_reps, r->stride);
-    rc = dd_cluster_agree(rc);
-    if (rc != DD_OK) {
+    if ((rc = blocks_agree(r, rc)) != DD_OK) {
         block_free(&buf[0]);
         block_free(&buf[1]);
-        return dd_error_set(r->err, DD_ENOMEM, NULL, 0,
-                            "out of memory for the blocks of a cluster run");
+        return rc;
     }
     MPI_Datatype series;
     MPI_Type_contiguous((int)r->stride, MPI_DOUBLE, &series);
