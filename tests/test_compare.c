@@ -36,6 +36,17 @@ static void assert_close(double got, double want, const char *what)
                   what, got, want);
 }
 
+/* The means, the difference and its interval diff -/+ half_width of a hand-computed case. */
+static void assert_diff(const dd_diff *d, double mean, double baseline_mean, double diff,
+                        double half_width)
+{
+    assert_close(d->mean, mean, "mean");
+    assert_close(d->baseline_mean, baseline_mean, "baseline mean");
+    assert_close(d->diff, diff, "diff");
+    assert_close(d->ci_low, diff - half_width, "ci_low");
+    assert_close(d->ci_high, diff + half_width, "ci_high");
+}
+
 /* ------------------------------------------------------------ paired */
 
 /*
@@ -52,11 +63,7 @@ START_TEST(paired_hand_case)
     ck_assert_int_eq(dd_compare_paired(x, b, 4, +1, &d, &err), 0);
     ck_assert_int_eq(d.paired, 1);
     ck_assert_int_eq(d.n, 4);
-    assert_close(d.mean, 4.5, "mean");
-    assert_close(d.baseline_mean, 2.5, "baseline mean");
-    assert_close(d.diff, 2.0, "diff");
-    assert_close(d.ci_low, 2.0 - 2.250329363228181, "ci_low");
-    assert_close(d.ci_high, 2.0 + 2.250329363228181, "ci_high");
+    assert_diff(&d, 4.5, 2.5, 2.0, 2.250329363228181);
     assert_close(d.share_worse, 0.75, "share worse (higher)");
     ck_assert_int_eq(dd_compare_paired(x, b, 4, -1, &d, &err), 0);
     assert_close(d.share_worse, 0.0, "share worse (lower)");
@@ -76,11 +83,8 @@ START_TEST(paired_skips_missing)
     dd_diff d;
     ck_assert_int_eq(dd_compare_paired(x, b, 3, +1, &d, NULL), 0);
     ck_assert_int_eq(d.n, 2);
-    assert_close(d.diff, 1.5, "diff");
-    assert_close(d.mean, 2.0, "mean over the pairs");
-    assert_close(d.baseline_mean, 0.5, "baseline mean over the pairs");
-    assert_close(d.ci_low, 1.5 - 6.353102368087329, "ci_low");
-    assert_close(d.ci_high, 1.5 + 6.353102368087329, "ci_high");
+    /* The means are over the two pairs only. */
+    assert_diff(&d, 2.0, 0.5, 1.5, 6.353102368087329);
     assert_close(d.share_worse, 1.0, "share worse");
 }
 END_TEST
@@ -134,11 +138,7 @@ START_TEST(welch_hand_case)
     dd_diff d;
     ck_assert_int_eq(dd_compare_unpaired(x, 4, b, 3, &d, NULL), 0);
     ck_assert_int_eq(d.paired, 0);
-    assert_close(d.mean, 2.5, "mean");
-    assert_close(d.baseline_mean, 4.0, "baseline mean");
-    assert_close(d.diff, -1.5, "diff");
-    assert_close(d.ci_low, -1.5 - 4.042327954923022, "ci_low");
-    assert_close(d.ci_high, -1.5 + 4.042327954923022, "ci_high");
+    assert_diff(&d, 2.5, 4.0, -1.5, 4.042327954923022);
     ck_assert(isnan(d.share_worse));
 }
 END_TEST
@@ -392,30 +392,28 @@ START_TEST(table_refuses_damage)
 }
 END_TEST
 
-static Suite *suite(void)
-{
-    Suite *s = suite_create("compare");
-    TCase *tc = tcase_create("statistics");
-    tcase_add_test(tc, paired_hand_case);
-    tcase_add_test(tc, paired_skips_missing);
-    tcase_add_test(tc, paired_degenerate);
-    tcase_add_test(tc, pairing_sharpens);
-    tcase_add_test(tc, welch_hand_case);
-    tcase_add_test(tc, welch_constant_runs);
-    tcase_add_test(tc, directions);
-    suite_add_tcase(s, tc);
-    tc = tcase_create("runs");
-    tcase_add_test(tc, compare_paired_runs);
-    tcase_add_test(tc, compare_unpaired_and_refusals);
-    suite_add_tcase(s, tc);
-    tc = tcase_create("table");
-    tcase_add_test(tc, table_reads_quoted_fields);
-    tcase_add_test(tc, table_refuses_damage);
-    suite_add_tcase(s, tc);
-    return s;
-}
-
 int main(void)
 {
-    return dd_test_run(suite());
+    const TTest *const statistics[] = {
+        paired_hand_case,
+        paired_skips_missing,
+        paired_degenerate,
+        pairing_sharpens,
+        welch_hand_case,
+        welch_constant_runs,
+        directions,
+    };
+    const TTest *const runs[] = {
+        compare_paired_runs,
+        compare_unpaired_and_refusals,
+    };
+    const TTest *const table[] = {
+        table_reads_quoted_fields,
+        table_refuses_damage,
+    };
+    Suite *s = suite_create("compare");
+    dd_test_add_case(s, "statistics", 0, statistics, DD_TEST_COUNT(statistics));
+    dd_test_add_case(s, "runs", 0, runs, DD_TEST_COUNT(runs));
+    dd_test_add_case(s, "table", 0, table, DD_TEST_COUNT(table));
+    return dd_test_run(s);
 }

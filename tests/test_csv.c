@@ -22,20 +22,6 @@
 
 /* ------------------------------------------------------------ helpers */
 
-/* Everything written to f so far, as a NUL-terminated string (caller frees). */
-static char *contents(FILE *f)
-{
-    ck_assert_int_eq(fflush(f), 0);
-    long n = ftell(f);
-    ck_assert(n >= 0);
-    rewind(f);
-    char *s = malloc((size_t)n + 1);
-    ck_assert_ptr_nonnull(s);
-    ck_assert_uint_eq(fread(s, 1, (size_t)n, f), (size_t)n);
-    s[n] = '\0';
-    return s;
-}
-
 /* Compare line by line first, so a failure names the first differing line. */
 static void assert_text(const char *got, const char *want)
 {
@@ -73,6 +59,27 @@ static void make_input(dd_input *in, int months)
     snprintf(in->regions[0].name, sizeof in->regions[0].name, "North");
 }
 
+/* Whether metric m has only a national value (no regional cells). */
+static int is_national(int m)
+{
+    return dd_metric_get((dd_metric)m)->agg == DD_AGG_NATIONAL;
+}
+
+/* An empty grid of `months` months x one region x every metric, all under binning `b`, the
+   national-only metrics without regional cells (the caller frees it). */
+static dd_grid *new_grid(int months, dd_binning b)
+{
+    dd_binning bins[DD_M_COUNT];
+    int national[DD_M_COUNT];
+    for (int m = 0; m < DD_M_COUNT; m++) {
+        bins[m] = b;
+        national[m] = is_national(m);
+    }
+    dd_grid *g = NULL;
+    ck_assert_int_eq(dd_grid_alloc(&g, months, 1, DD_M_COUNT, bins, national), 0);
+    return g;
+}
+
 /*
  * Two replications over 2 months x (North, ALL) x all metrics. Replication 0
  * holds v = 20 * place + metric + 3 * month, replication 1 holds v + 2, all
@@ -84,14 +91,7 @@ static void make_input(dd_input *in, int months)
  */
 static dd_grid *make_grid(void)
 {
-    dd_binning bins[DD_M_COUNT];
-    int national[DD_M_COUNT];
-    for (int m = 0; m < DD_M_COUNT; m++) {
-        bins[m] = DD_BIN_COUNT;
-        national[m] = dd_metric_get((dd_metric)m)->agg == DD_AGG_NATIONAL;
-    }
-    dd_grid *g = NULL;
-    ck_assert_int_eq(dd_grid_alloc(&g, 2, 1, DD_M_COUNT, bins, national), 0);
+    dd_grid *g = new_grid(2, DD_BIN_COUNT);
     size_t stride = dd_grid_rep_stride(g);
     ck_assert_uint_eq(stride, 2 * 2 * DD_M_COUNT);
     double block[2 * 2 * 2 * DD_M_COUNT];
@@ -100,7 +100,7 @@ static dd_grid *make_grid(void)
             for (int p = 0; p < 2; p++)
                 for (int m = 0; m < DD_M_COUNT; m++)
                     block[(size_t)r * stride + (size_t)((t * 2 + p) * DD_M_COUNT + m)] =
-                        national[m] && p == 0 ? NAN : 20.0 * p + m + 3.0 * t + 2.0 * r;
+                        is_national(m) && p == 0 ? NAN : 20.0 * p + m + 3.0 * t + 2.0 * r;
     ck_assert_int_eq(dd_grid_add_block(g, block, 2, 1), 0);
     return g;
 }
@@ -280,7 +280,7 @@ START_TEST(test_csv__monthly_rows_by_month_region_then_metric)
     dd_error err;
     dd_error_clear(&err);
     ck_assert_int_eq(dd_csv_write_monthly(f, &in, g, &err), 0);
-    char *text = contents(f);
+    char *text = dd_test_stream_text(f);
     assert_text(text, monthly_expected);
     free(text);
     fclose(f);
@@ -293,24 +293,17 @@ START_TEST(test_csv__monthly_of_an_empty_grid_prints_na)
 {
     dd_input in;
     make_input(&in, 1);
-    dd_binning bins[DD_M_COUNT];
-    int national[DD_M_COUNT];
-    for (int m = 0; m < DD_M_COUNT; m++) {
-        bins[m] = DD_BIN_SHARE;
-        national[m] = dd_metric_get((dd_metric)m)->agg == DD_AGG_NATIONAL;
-    }
-    dd_grid *g = NULL;
-    ck_assert_int_eq(dd_grid_alloc(&g, 1, 1, DD_M_COUNT, bins, national), 0);
+    dd_grid *g = new_grid(1, DD_BIN_SHARE);
     FILE *f = tmpfile();
     ck_assert_ptr_nonnull(f);
     ck_assert_int_eq(dd_csv_write_monthly(f, &in, g, NULL), 0);
-    char *text = contents(f);
+    char *text = dd_test_stream_text(f);
     /* Header, a row per regional metric, a row per metric for the country. */
     size_t lines = 0, regional = 0;
     for (const char *p = text; *p != '\0'; p++)
         lines += *p == '\n';
     for (int m = 0; m < DD_M_COUNT; m++)
-        regional += dd_metric_get((dd_metric)m)->agg != DD_AGG_NATIONAL;
+        regional += !is_national(m);
     ck_assert_uint_eq(lines, 1 + regional + DD_M_COUNT);
     ck_assert_ptr_nonnull(strstr(text, "\ndemo,2020-12,North,events,NA,0,NA,NA,NA,NA,NA\n"));
     ck_assert_ptr_nonnull(strstr(text, "\ndemo,2020-12,ALL,cost_usd,NA,0,NA,NA,NA,NA,NA\n"));
@@ -357,7 +350,7 @@ START_TEST(test_csv__replication_rows_with_and_without_an_exit)
     ck_assert_int_eq(dd_month_parse("2030-01", &o.exit_month), 0);
     ck_assert_int_eq(dd_csv_write_replication(f, 1000000, &o, &err), 0);
 
-    char *text = contents(f);
+    char *text = dd_test_stream_text(f);
     assert_text(text, "replication,exit_month,exit_reason,civilian_fatalities,fatalities,"
                       "pk_fatalities,troop_months,cost_usd,vacuum_index,relapse,peak_displaced,"
                       "final_state_authority\n"
@@ -382,7 +375,7 @@ START_TEST(test_csv__summary_rows_measures_then_exit_months_then_reasons)
     dd_error err;
     dd_error_clear(&err);
     ck_assert_int_eq(dd_csv_write_summary(f, &in, &s, &err), 0);
-    char *text = contents(f);
+    char *text = dd_test_stream_text(f);
     assert_text(text, summary_expected);
     free(text);
     fclose(f);
@@ -404,7 +397,7 @@ START_TEST(test_csv__summary_of_empty_accumulators_prints_na)
     FILE *f = tmpfile();
     ck_assert_ptr_nonnull(f);
     ck_assert_int_eq(dd_csv_write_summary(f, &in, &s, NULL), 0);
-    char *text = contents(f);
+    char *text = dd_test_stream_text(f);
     ck_assert_ptr_nonnull(strstr(text, "\ndemo,exit_months_from_start,0,NA,0,NA,NA,NA,NA,NA\n"));
     ck_assert_ptr_nonnull(
         strstr(text, "\ndemo,exit_reason_consent_revoked,0,NA,0,NA,NA,NA,NA,NA\n"));
@@ -424,7 +417,7 @@ START_TEST(test_csv__names_with_commas_or_quotes_are_quoted)
     FILE *f = tmpfile();
     ck_assert_ptr_nonnull(f);
     ck_assert_int_eq(dd_csv_write_summary(f, &in, &s, NULL), 0);
-    char *text = contents(f);
+    char *text = dd_test_stream_text(f);
     ck_assert_ptr_nonnull(strstr(text, "\n\"a,\"\"b\"\"\",civilian_fatalities,2,1,"));
     free(text);
     fclose(f);
@@ -479,23 +472,17 @@ START_TEST(test_csv__write_failures_are_reported_as_eio)
 }
 END_TEST
 
-static Suite *csv_suite(void)
-{
-    Suite *s = suite_create("csv");
-    TCase *tc = tcase_create("csv");
-    tcase_add_test(tc, test_csv__numbers_use_ten_significant_digits_and_na);
-    tcase_add_test(tc, test_csv__monthly_rows_by_month_region_then_metric);
-    tcase_add_test(tc, test_csv__monthly_of_an_empty_grid_prints_na);
-    tcase_add_test(tc, test_csv__replication_rows_with_and_without_an_exit);
-    tcase_add_test(tc, test_csv__summary_rows_measures_then_exit_months_then_reasons);
-    tcase_add_test(tc, test_csv__summary_of_empty_accumulators_prints_na);
-    tcase_add_test(tc, test_csv__names_with_commas_or_quotes_are_quoted);
-    tcase_add_test(tc, test_csv__write_failures_are_reported_as_eio);
-    suite_add_tcase(s, tc);
-    return s;
-}
-
 int main(void)
 {
-    return dd_test_run(csv_suite());
+    const TTest *const tests[] = {
+        test_csv__numbers_use_ten_significant_digits_and_na,
+        test_csv__monthly_rows_by_month_region_then_metric,
+        test_csv__monthly_of_an_empty_grid_prints_na,
+        test_csv__replication_rows_with_and_without_an_exit,
+        test_csv__summary_rows_measures_then_exit_months_then_reasons,
+        test_csv__summary_of_empty_accumulators_prints_na,
+        test_csv__names_with_commas_or_quotes_are_quoted,
+        test_csv__write_failures_are_reported_as_eio,
+    };
+    return dd_test_run_case("csv", "csv", 0, tests, DD_TEST_COUNT(tests));
 }

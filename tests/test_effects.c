@@ -387,26 +387,19 @@ START_TEST(test_effects__a_strong_mission_cuts_major_armed_conflict)
 }
 END_TEST
 
-static Suite *suite(void)
-{
-    Suite *s = suite_create("effects");
-    TCase *tc = tcase_create("published");
-    tcase_set_timeout(tc, 300);
-    tcase_add_test(tc, test_effects__more_troops_fewer_civilian_deaths_with_diminishing_returns);
-    tcase_add_test(tc, test_effects__police_cut_violence_against_civilians);
-    tcase_add_test(tc, test_effects__troops_cut_battle_deaths_more_than_police);
-    tcase_add_test(tc, test_effects__the_benefit_fades_after_the_mission_leaves);
-    tcase_add_test(tc, test_effects__losing_consent_weakens_protection_more_against_state_forces);
-    tcase_add_test(tc, test_effects__a_mercenary_partner_raises_civilian_harm);
-    tcase_add_test(tc, test_effects__a_mercenary_partner_cuts_fighters_when_its_abuses_recruit_no_one);
-    tcase_add_test(tc, test_effects__partner_air_cover_means_fewer_peacekeeper_deaths);
-    tcase_add_test(tc, test_effects__a_mission_lowers_the_risk_that_war_resumes);
-    tcase_add_test(tc, test_effects__a_strong_mission_cuts_major_armed_conflict);
-    suite_add_tcase(s, tc);
-    return s;
-}
-
 int main(void)
 {
-    return dd_test_run(suite());
+    const TTest *const tests[] = {
+        test_effects__more_troops_fewer_civilian_deaths_with_diminishing_returns,
+        test_effects__police_cut_violence_against_civilians,
+        test_effects__troops_cut_battle_deaths_more_than_police,
+        test_effects__the_benefit_fades_after_the_mission_leaves,
+        test_effects__losing_consent_weakens_protection_more_against_state_forces,
+        test_effects__a_mercenary_partner_raises_civilian_harm,
+        test_effects__a_mercenary_partner_cuts_fighters_when_its_abuses_recruit_no_one,
+        test_effects__partner_air_cover_means_fewer_peacekeeper_deaths,
+        test_effects__a_mission_lowers_the_risk_that_war_resumes,
+        test_effects__a_strong_mission_cuts_major_armed_conflict,
+    };
+    return dd_test_run_case("effects", "published", 300, tests, DD_TEST_COUNT(tests));
 }

@@ -154,23 +154,17 @@ START_TEST(test_input__calendar_policy_is_checked)
 }
 END_TEST
 
-static Suite *suite(void)
-{
-    Suite *s = suite_create("input");
-    TCase *tc = tcase_create("core");
-    tcase_add_test(tc, test_input__schedule_interpolates_and_holds);
-    tcase_add_test(tc, test_input__a_valid_input_passes);
-    tcase_add_test(tc, test_input__shares_must_sum_to_one);
-    tcase_add_test(tc, test_input__dates_must_increase);
-    tcase_add_test(tc, test_input__events_outside_the_horizon_are_refused);
-    tcase_add_test(tc, test_input__an_offensive_needs_a_region_and_fighters);
-    tcase_add_test(tc, test_input__negative_counts_and_bad_shares_are_refused);
-    tcase_add_test(tc, test_input__calendar_policy_is_checked);
-    suite_add_tcase(s, tc);
-    return s;
-}
-
 int main(void)
 {
-    return dd_test_run(suite());
+    const TTest *const tests[] = {
+        test_input__schedule_interpolates_and_holds,
+        test_input__a_valid_input_passes,
+        test_input__shares_must_sum_to_one,
+        test_input__dates_must_increase,
+        test_input__events_outside_the_horizon_are_refused,
+        test_input__an_offensive_needs_a_region_and_fighters,
+        test_input__negative_counts_and_bad_shares_are_refused,
+        test_input__calendar_policy_is_checked,
+    };
+    return dd_test_run_case("input", "core", 0, tests, DD_TEST_COUNT(tests));
 }

@@ -75,6 +75,16 @@ static void paired(const run *a, const run *b, dd_outcome_measure k, double *mea
     *hi = *mean + half;
 }
 
+/* The paired difference a - b of measure k must be positive, its whole interval above zero;
+   `what` names the difference in the failure message. */
+static void assert_paired_above_zero(const run *a, const run *b, dd_outcome_measure k,
+                                     const char *what)
+{
+    double mean, lo, hi;
+    paired(a, b, k, &mean, &lo, &hi);
+    ck_assert_msg(lo > 0.0, "%s difference %g [%g, %g] does not exclude zero", what, mean, lo, hi);
+}
+
 static double mean_of(const run *r, dd_outcome_measure k)
 {
     double sum = 0.0;
@@ -85,25 +95,25 @@ static double mean_of(const run *r, dd_outcome_measure k)
 
 static run abrupt, conditions, fast, militarised, collapse;
 
-START_TEST(test_library__abrupt_exit_opens_a_larger_vacuum_than_conditions_phased)
+/* Most tests set a scenario against the abrupt exit: run both (into `abrupt` and `r`). */
+static void run_with_abrupt(const char *name, run *r)
 {
     run_scenario("abrupt-exit", &abrupt);
-    run_scenario("conditions-phased", &conditions);
-    double mean, lo, hi;
-    paired(&abrupt, &conditions, DD_O_VACUUM_INDEX, &mean, &lo, &hi);
-    ck_assert_msg(lo > 0.0, "vacuum difference %g [%g, %g] does not exclude zero", mean, lo, hi);
+    run_scenario(name, r);
+}
+
+START_TEST(test_library__abrupt_exit_opens_a_larger_vacuum_than_conditions_phased)
+{
+    run_with_abrupt("conditions-phased", &conditions);
+    assert_paired_above_zero(&abrupt, &conditions, DD_O_VACUUM_INDEX, "vacuum");
 }
 END_TEST
 
 START_TEST(test_library__conditions_phased_costs_more_troop_months_and_peacekeeper_lives)
 {
-    run_scenario("abrupt-exit", &abrupt);
-    run_scenario("conditions-phased", &conditions);
-    double mean, lo, hi;
-    paired(&conditions, &abrupt, DD_O_TROOP_MONTHS, &mean, &lo, &hi);
-    ck_assert_msg(lo > 0.0, "troop-months difference %g [%g, %g]", mean, lo, hi);
-    paired(&conditions, &abrupt, DD_O_PK_FATALITIES, &mean, &lo, &hi);
-    ck_assert_msg(lo > 0.0, "peacekeeper deaths difference %g [%g, %g]", mean, lo, hi);
+    run_with_abrupt("conditions-phased", &conditions);
+    assert_paired_above_zero(&conditions, &abrupt, DD_O_TROOP_MONTHS, "troop-months");
+    assert_paired_above_zero(&conditions, &abrupt, DD_O_PK_FATALITIES, "peacekeeper deaths");
 }
 END_TEST
 
@@ -114,13 +124,10 @@ START_TEST(test_library__fast_host_capacity_makes_the_calendar_exit_safe)
        magnitude the calibration moves (0.53 of the abrupt exit's since the regional
        calibration, 0.11 before it): it is reported by `make sensitivity` against "at least
        halves" (engine/MODEL.md), not asserted here. */
-    run_scenario("abrupt-exit", &abrupt);
-    run_scenario("fast-host-capacity", &fast);
+    run_with_abrupt("fast-host-capacity", &fast);
     double a = mean_of(&abrupt, DD_O_VACUUM_INDEX), f = mean_of(&fast, DD_O_VACUUM_INDEX);
     ck_assert_msg(a > 0.0 && f < a, "fast-host-capacity vacuum %g is not below %g", f, a);
-    double mean, lo, hi;
-    paired(&abrupt, &fast, DD_O_VACUUM_INDEX, &mean, &lo, &hi);
-    ck_assert_msg(lo > 0.0, "vacuum difference %g [%g, %g]", mean, lo, hi);
+    assert_paired_above_zero(&abrupt, &fast, DD_O_VACUUM_INDEX, "vacuum");
 }
 END_TEST
 
@@ -131,11 +138,8 @@ START_TEST(test_library__militarised_partner_raises_civilian_deaths)
        recruitment (mercenary_grievance, an assumption) than its attrition removes. That is
        reported in engine/MODEL.md and in the issue; the direction of the attrition alone is
        tested in test_model. */
-    run_scenario("abrupt-exit", &abrupt);
-    run_scenario("militarised-partner", &militarised);
-    double mean, lo, hi;
-    paired(&militarised, &abrupt, DD_O_CIVILIAN_FATALITIES, &mean, &lo, &hi);
-    ck_assert_msg(lo > 0.0, "civilian deaths difference %g [%g, %g]", mean, lo, hi);
+    run_with_abrupt("militarised-partner", &militarised);
+    assert_paired_above_zero(&militarised, &abrupt, DD_O_CIVILIAN_FATALITIES, "civilian deaths");
 }
 END_TEST
 
@@ -174,22 +178,15 @@ START_TEST(test_library__every_shipped_scenario_loads_with_the_common_seed)
 }
 END_TEST
 
-static Suite *suite(void)
-{
-    Suite *s = suite_create("library");
-    TCase *tc = tcase_create("seminar");
-    tcase_set_timeout(tc, 300);
-    tcase_add_test(tc, test_library__every_shipped_scenario_loads_with_the_common_seed);
-    tcase_add_test(tc, test_library__abrupt_exit_opens_a_larger_vacuum_than_conditions_phased);
-    tcase_add_test(tc, test_library__conditions_phased_costs_more_troop_months_and_peacekeeper_lives);
-    tcase_add_test(tc, test_library__fast_host_capacity_makes_the_calendar_exit_safe);
-    tcase_add_test(tc, test_library__militarised_partner_raises_civilian_deaths);
-    tcase_add_test(tc, test_library__consent_collapse_ends_mostly_in_revocation);
-    suite_add_tcase(s, tc);
-    return s;
-}
-
 int main(void)
 {
-    return dd_test_run(suite());
+    const TTest *const tests[] = {
+        test_library__every_shipped_scenario_loads_with_the_common_seed,
+        test_library__abrupt_exit_opens_a_larger_vacuum_than_conditions_phased,
+        test_library__conditions_phased_costs_more_troop_months_and_peacekeeper_lives,
+        test_library__fast_host_capacity_makes_the_calendar_exit_safe,
+        test_library__militarised_partner_raises_civilian_deaths,
+        test_library__consent_collapse_ends_mostly_in_revocation,
+    };
+    return dd_test_run_case("library", "seminar", 300, tests, DD_TEST_COUNT(tests));
 }

@@ -785,38 +785,31 @@ START_TEST(test_model__threat_allocation_moves_troops_to_the_fighters)
 }
 END_TEST
 
-static Suite *suite(void)
-{
-    Suite *s = suite_create("model");
-    TCase *tc = tcase_create("core");
-    tcase_set_timeout(tc, 120);
-    tcase_add_test(tc, test_model__invariants_hold_over_random_scenarios);
-    tcase_add_test(tc, test_model__violence_off_means_no_events_or_deaths);
-    tcase_add_test(tc, test_model__deterrence_off_keeps_armed_strength_constant);
-    tcase_add_test(tc, test_model__more_troops_means_fewer_fighters_with_diminishing_returns);
-    tcase_add_test(tc, test_model__calendar_exit_reaches_zero_in_its_last_month);
-    tcase_add_test(tc, test_model__consent_revocation_forces_exit_within_m_months);
-    tcase_add_test(tc, test_model__consent_revocation_overrides_a_slower_calendar);
-    tcase_add_test(tc, test_model__cost_counts_person_months_and_fixed_costs);
-    tcase_add_test(tc, test_model__mean_events_match_the_model_rate);
-    tcase_add_test(tc, test_model__step_is_pure);
-    tcase_add_test(tc, test_model__an_offensive_adds_exactly_its_fighters_in_its_month);
-    tcase_add_test(tc, test_model__an_offensive_fights_in_the_month_it_arrives);
-    tcase_add_test(tc, test_model__an_offensive_raises_its_region_s_deaths_in_the_months_after);
-    tcase_add_test(tc, test_model__random_numbers_stay_in_step_per_region);
-    tcase_add_test(tc, test_model__vacuum_index_measures_control_after_exit);
-    tcase_add_test(tc, test_model__each_switch_changes_the_outputs_it_should);
-    tcase_add_test(tc, test_model__displacement_off_leaves_the_conflict_alone);
-    tcase_add_test(tc, test_model__consent_below_the_threshold_forces_exit_within_m_months);
-    tcase_add_test(tc, test_model__a_partner_leaves_when_consent_falls_below_its_level);
-    tcase_add_test(tc, test_model__threat_allocation_moves_troops_to_the_fighters);
-    tcase_add_test(tc, test_model__civilians_follow_the_policy_unless_they_stay);
-    tcase_add_test(tc, test_model__a_political_mission_keeps_up_civilian_work);
-    suite_add_tcase(s, tc);
-    return s;
-}
-
 int main(void)
 {
-    return dd_test_run(suite());
+    const TTest *const tests[] = {
+        test_model__invariants_hold_over_random_scenarios,
+        test_model__violence_off_means_no_events_or_deaths,
+        test_model__deterrence_off_keeps_armed_strength_constant,
+        test_model__more_troops_means_fewer_fighters_with_diminishing_returns,
+        test_model__calendar_exit_reaches_zero_in_its_last_month,
+        test_model__consent_revocation_forces_exit_within_m_months,
+        test_model__consent_revocation_overrides_a_slower_calendar,
+        test_model__cost_counts_person_months_and_fixed_costs,
+        test_model__mean_events_match_the_model_rate,
+        test_model__step_is_pure,
+        test_model__an_offensive_adds_exactly_its_fighters_in_its_month,
+        test_model__an_offensive_fights_in_the_month_it_arrives,
+        test_model__an_offensive_raises_its_region_s_deaths_in_the_months_after,
+        test_model__random_numbers_stay_in_step_per_region,
+        test_model__vacuum_index_measures_control_after_exit,
+        test_model__each_switch_changes_the_outputs_it_should,
+        test_model__displacement_off_leaves_the_conflict_alone,
+        test_model__consent_below_the_threshold_forces_exit_within_m_months,
+        test_model__a_partner_leaves_when_consent_falls_below_its_level,
+        test_model__threat_allocation_moves_troops_to_the_fighters,
+        test_model__civilians_follow_the_policy_unless_they_stay,
+        test_model__a_political_mission_keeps_up_civilian_work,
+    };
+    return dd_test_run_case("model", "core", 120, tests, DD_TEST_COUNT(tests));
 }

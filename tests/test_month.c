@@ -37,17 +37,11 @@ START_TEST(test_month__rejects_malformed_months)
 }
 END_TEST
 
-static Suite *suite(void)
-{
-    Suite *s = suite_create("month");
-    TCase *tc = tcase_create("core");
-    tcase_add_test(tc, test_month__parses_and_formats_round_trip);
-    tcase_add_test(tc, test_month__rejects_malformed_months);
-    suite_add_tcase(s, tc);
-    return s;
-}
-
 int main(void)
 {
-    return dd_test_run(suite());
+    const TTest *const tests[] = {
+        test_month__parses_and_formats_round_trip,
+        test_month__rejects_malformed_months,
+    };
+    return dd_test_run_case("month", "core", 0, tests, DD_TEST_COUNT(tests));
 }

@@ -19,12 +19,6 @@
 
 #define REPS 157
 
-typedef struct collect {
-    long next;
-    dd_outcome *rows;
-    long stop_at; /* fail at this replication, or -1 */
-} collect;
-
 /* Report a failed check on this rank; `failures` is main's counter. */
 #define CHECK(cond, ...)                                                                           \
     do {                                                                                           \
@@ -36,49 +30,6 @@ typedef struct collect {
             failures++;                                                                            \
         }                                                                                          \
     } while (0)
-
-static int on_rep(void *vctx, long rep, const dd_outcome *o, dd_error *err)
-{
-    collect *c = vctx;
-    if (rep != c->next)
-        return dd_error_set(err, DD_ERUN, NULL, 0, "out of order: %ld after %ld", rep, c->next);
-    if (rep == c->stop_at)
-        return dd_error_set(err, DD_EIO, NULL, 0, "disk full (simulated)");
-    c->rows[rep] = *o;
-    c->next++;
-    return DD_OK;
-}
-
-static int same_acc(const dd_acc *a, const dd_acc *b)
-{
-    return a->n == b->n && a->binning == b->binning &&
-           memcmp(&a->shift, &b->shift, sizeof a->shift) == 0 &&
-           memcmp(&a->sum, &b->sum, sizeof a->sum) == 0 &&
-           memcmp(&a->sumsq, &b->sumsq, sizeof a->sumsq) == 0 &&
-           memcmp(&a->min, &b->min, sizeof a->min) == 0 &&
-           memcmp(&a->max, &b->max, sizeof a->max) == 0 && a->lo == b->lo && a->len == b->len &&
-           (a->len == 0 || memcmp(a->bins, b->bins, a->len * sizeof *a->bins) == 0);
-}
-
-static int same_results(const dd_input *in, const dd_results *a, const dd_results *b)
-{
-    for (int t = 0; t < in->months; t++)
-        for (size_t p = 0; p <= in->n_regions; p++)
-            for (size_t k = 0; k < DD_M_COUNT; k++) {
-                const dd_acc *x = dd_grid_cell(a->grid, t, p, k);
-                const dd_acc *y = dd_grid_cell(b->grid, t, p, k);
-                if ((x == NULL) != (y == NULL) || (x != NULL && !same_acc(x, y)))
-                    return 0;
-            }
-    for (int k = 0; k < DD_O_COUNT; k++)
-        if (!same_acc(&a->summary.measure[k], &b->summary.measure[k]))
-            return 0;
-    if (!same_acc(&a->summary.exit_months, &b->summary.exit_months))
-        return 0;
-    return a->draws.rekey == b->draws.rekey && a->draws.negbin == b->draws.negbin &&
-           a->draws.binomial == b->draws.binomial && a->draws.poisson == b->draws.poisson &&
-           a->draws.gaussian == b->draws.gaussian;
-}
 
 int main(int argc, char **argv)
 {
@@ -92,12 +43,7 @@ int main(int argc, char **argv)
     CHECK(size >= 2, "run me with mpirun -np 2 or more (got %d process)", size);
 
     dd_input in;
-    dd_test_input(&in, 3, 30, 7000.0, 700.0);
-    dd_test_add_partner(&in, DD_ROLE_COUNTER_TERRORISM, 1500.0);
-    in.policy.kind = DD_POLICY_CALENDAR;
-    in.policy.start_month = in.start_month + 12;
-    in.policy.duration_months = 4;
-    in.policy.phases = 2;
+    dd_test_runner_input(&in);
     dd_model *m = NULL;
     dd_error err;
     dd_error_clear(&err);
@@ -108,9 +54,10 @@ int main(int argc, char **argv)
 
     /* The reference: rank 0 alone. */
     dd_results *ref = NULL;
-    collect c0 = {0, calloc(REPS, sizeof(dd_outcome)), -1};
+    dd_test_collect c0;
+    dd_test_collect_init(&c0, REPS, -1);
     if (rank == 0) {
-        dd_run_opts o = {77, REPS, 2, on_rep, NULL, &c0};
+        dd_run_opts o = {77, REPS, 2, dd_test_collect_rep, NULL, &c0};
         dd_run_tuning local = {0, 1};
         CHECK(dd_runner_run_tuned(m, &o, &local, &ref, &err) == DD_OK, "local run: %s", err.msg);
         CHECK(ref != NULL && ref->processes == 1, "local run used several processes");
@@ -119,8 +66,9 @@ int main(int argc, char **argv)
     /* Spread over every process, with blocks of 1, 7, 40 and the default. */
     const long blocks[] = {1, 7, 40, 0};
     for (size_t i = 0; i < sizeof blocks / sizeof blocks[0]; i++) {
-        collect cn = {0, calloc(REPS, sizeof(dd_outcome)), -1};
-        dd_run_opts o = {77, REPS, 2, on_rep, NULL, &cn};
+        dd_test_collect cn;
+        dd_test_collect_init(&cn, REPS, -1);
+        dd_run_opts o = {77, REPS, 2, dd_test_collect_rep, NULL, &cn};
         dd_run_tuning tune = {blocks[i], 0};
         dd_results *res = NULL;
         int rc = dd_runner_run_tuned(m, &o, &tune, &res, &err);
@@ -132,41 +80,43 @@ int main(int argc, char **argv)
                   cn.next);
             CHECK(memcmp(cn.rows, c0.rows, REPS * sizeof(dd_outcome)) == 0,
                   "block %ld: outcomes differ from one process", blocks[i]);
-            CHECK(same_results(&in, ref, res), "block %ld: statistics differ from one process",
-                  blocks[i]);
+            CHECK(dd_test_same_results(&in, ref, res),
+                  "block %ld: statistics differ from one process", blocks[i]);
         } else if (rc == DD_OK) {
             CHECK(res->grid == NULL && cn.next == 0, "a worker got results or callbacks");
         }
         dd_results_free(res);
-        free(cn.rows);
+        dd_test_collect_free(&cn);
     }
 
     /* A callback failing on rank 0 stops everyone with its code. */
     for (long block = 1; block <= 64; block *= 8) {
-        collect cf = {0, calloc(REPS, sizeof(dd_outcome)), 41};
-        dd_run_opts o = {77, REPS, 1, on_rep, NULL, &cf};
+        dd_test_collect cf;
+        dd_test_collect_init(&cf, REPS, 41);
+        dd_run_opts o = {77, REPS, 1, dd_test_collect_rep, NULL, &cf};
         dd_run_tuning tune = {block, 0};
         dd_results *res = (dd_results *)&cf; /* must be reset to NULL */
         int rc = dd_runner_run_tuned(m, &o, &tune, &res, &err);
         CHECK(rc == DD_EIO, "block %ld: a failing callback gave %d, not DD_EIO", block, rc);
         CHECK(res == NULL, "results left after a failure");
-        free(cf.rows);
+        dd_test_collect_free(&cf);
     }
 
     /* And the processes are still in step afterwards: one more run that works. */
     {
-        collect cn = {0, calloc(REPS, sizeof(dd_outcome)), -1};
-        dd_run_opts o = {77, REPS, 2, on_rep, NULL, &cn};
+        dd_test_collect cn;
+        dd_test_collect_init(&cn, REPS, -1);
+        dd_run_opts o = {77, REPS, 2, dd_test_collect_rep, NULL, &cn};
         dd_results *res = NULL;
         CHECK(dd_runner_run(m, &o, &res, &err) == DD_OK, "run after a failure: %s", err.msg);
         if (rank == 0 && res != NULL)
-            CHECK(same_results(&in, ref, res), "run after a failure differs");
+            CHECK(dd_test_same_results(&in, ref, res), "run after a failure differs");
         dd_results_free(res);
-        free(cn.rows);
+        dd_test_collect_free(&cn);
     }
 
     dd_results_free(ref);
-    free(c0.rows);
+    dd_test_collect_free(&c0);
     dd_model_free(m);
     dd_input_free(&in);
     int status = dd_cluster_agree(failures > 0 ? 1 : 0);

@@ -116,16 +116,16 @@ static int rm_entry(const char *path, const struct stat *st, int type, struct FT
 /* A fresh folder under /tmp for one test. */
 static char *new_base(void)
 {
-    char *base = strdup("/tmp/dd_test_outdir-XXXXXX");
-    ck_assert_ptr_nonnull(base);
-    ck_assert_ptr_nonnull(mkdtemp(base));
-    return base;
+    char *dir = strdup("/tmp/dd_test_outdir-XXXXXX");
+    ck_assert_ptr_nonnull(dir);
+    ck_assert_ptr_nonnull(mkdtemp(dir));
+    return dir;
 }
 
-static void remove_base(char *base)
+static void remove_base(char *dir)
 {
-    nftw(base, rm_entry, 16, FTW_DEPTH | FTW_PHYS);
-    free(base);
+    nftw(dir, rm_entry, 16, FTW_DEPTH | FTW_PHYS);
+    free(dir);
 }
 
 static char *path_in(const char *dir, const char *name)
@@ -160,15 +160,15 @@ static char *listing(const char *dir)
     }
     closedir(d);
     qsort(names, n, sizeof names[0], cmp_str);
-    char *out = calloc(1, 64 * 256);
-    ck_assert_ptr_nonnull(out);
+    char *joined = calloc(1, 64 * 256);
+    ck_assert_ptr_nonnull(joined);
     for (size_t i = 0; i < n; i++) {
         if (i > 0)
-            strcat(out, ",");
-        strncat(out, names[i], 200);
+            strcat(joined, ",");
+        strncat(joined, names[i], 200);
         free(names[i]);
     }
-    return out;
+    return joined;
 }
 
 static void assert_listing(const char *dir, const char *want)
@@ -213,27 +213,57 @@ static void put_file(dd_outdir *d, const char *name, const char *text)
     ck_assert_msg(dd_outdir_close(d, f, name, &err) == 0, "%s", err.msg);
 }
 
-/* An existing previous result: manifest.txt and a CSV. */
-static char *make_old_results(const char *base)
+/*
+ * Every folder test works in a fresh folder `base` that the checked fixture
+ * makes before the test and removes after it (both in the test's forked
+ * child); `out` is the path base/out, not created.
+ */
+static char *base, *out;
+
+static void scratch_setup(void)
 {
-    char *out = path_in(base, "out");
+    base = new_base();
+    out = path_in(base, "out");
+}
+
+static void scratch_teardown(void)
+{
+    free(out);
+    remove_base(base);
+}
+
+/* A second, empty scratch folder for the second part of a test. */
+static void scratch_renew(void)
+{
+    scratch_teardown();
+    scratch_setup();
+}
+
+/* dd_outdir_begin on `path` that must succeed: fails the test with its message otherwise. */
+static dd_outdir *begin_ok(const char *path, int force)
+{
+    dd_outdir *d = NULL;
+    dd_error err;
+    dd_error_clear(&err);
+    ck_assert_msg(dd_outdir_begin(&d, path, force, &err) == 0, "%s", err.msg);
+    ck_assert_ptr_nonnull(d);
+    return d;
+}
+
+/* An existing previous result at `out`: manifest.txt and a CSV. */
+static void make_old_results(void)
+{
     ck_assert_int_eq(mkdir(out, 0777), 0);
     write_file(out, "manifest.txt", "old manifest\n");
     write_file(out, "summary.csv", "old\n");
-    return out;
 }
 
 /* ----------------------------------------------------------------- tests */
 
 START_TEST(test_outdir__committed_folder_holds_exactly_the_files_written)
 {
-    char *base = new_base();
-    char *out = path_in(base, "out");
-    dd_outdir *d = NULL;
+    dd_outdir *d = begin_ok(out, 0);
     dd_error err;
-    dd_error_clear(&err);
-    ck_assert_int_eq(dd_outdir_begin(&d, out, 0, &err), 0);
-    ck_assert_ptr_nonnull(d);
 
     /* The temporary folder is beside the final one, and nothing is at the final path yet. */
     const char *tmp = dd_outdir_tmp_path(d);
@@ -262,18 +292,14 @@ START_TEST(test_outdir__committed_folder_holds_exactly_the_files_written)
     mode_t mask = umask(0);
     umask(mask);
     ck_assert_int_eq(st.st_mode & 0777, 0777 & ~mask);
-    free(out);
-    remove_base(base);
 }
 END_TEST
 
 START_TEST(test_outdir__missing_parent_folders_are_created)
 {
-    char *base = new_base();
-    char *out = path_in(base, "a/b//c/out/");
-    dd_outdir *d = NULL;
+    char *deep = path_in(base, "a/b//c/out/");
+    dd_outdir *d = begin_ok(deep, 0);
     dd_error err;
-    ck_assert_int_eq(dd_outdir_begin(&d, out, 0, &err), 0);
     put_file(d, "manifest.txt", "m\n");
     ck_assert_int_eq(dd_outdir_commit(d, &err), 0);
     char *c = path_in(base, "a/b/c");
@@ -282,15 +308,13 @@ START_TEST(test_outdir__missing_parent_folders_are_created)
     assert_listing(final, "manifest.txt");
     free(final);
     free(c);
-    free(out);
-    remove_base(base);
+    free(deep);
 }
 END_TEST
 
 START_TEST(test_outdir__existing_folder_is_refused_without_force_and_left_untouched)
 {
-    char *base = new_base();
-    char *out = make_old_results(base);
+    make_old_results();
     dd_outdir *d = (dd_outdir *)&d; /* must be reset to NULL */
     dd_error err;
     dd_error_clear(&err);
@@ -311,22 +335,17 @@ START_TEST(test_outdir__existing_folder_is_refused_without_force_and_left_untouc
     ck_assert_ptr_nonnull(strstr(err.msg, "--force"));
     assert_listing(base, "empty,out");
     free(empty);
-    free(out);
-    remove_base(base);
 }
 END_TEST
 
 START_TEST(test_outdir__force_replaces_a_results_folder)
 {
-    char *base = new_base();
-    char *out = make_old_results(base);
+    make_old_results();
     char *sub = path_in(out, "charts");
     ck_assert_int_eq(mkdir(sub, 0777), 0);
     write_file(sub, "map.svg", "<svg/>\n");
-    dd_outdir *d = NULL;
+    dd_outdir *d = begin_ok(out, 1);
     dd_error err;
-    dd_error_clear(&err);
-    ck_assert_int_eq(dd_outdir_begin(&d, out, 1, &err), 0);
     put_file(d, "manifest.txt", "new manifest\n");
     put_file(d, "replications.csv", "new\n");
     /* Until commit the old results stay in place. */
@@ -336,32 +355,23 @@ START_TEST(test_outdir__force_replaces_a_results_folder)
     assert_listing(out, "manifest.txt,replications.csv");
     assert_file(out, "manifest.txt", "new manifest\n");
     free(sub);
-    free(out);
-    remove_base(base);
 }
 END_TEST
 
 START_TEST(test_outdir__force_replaces_an_empty_folder)
 {
-    char *base = new_base();
-    char *out = path_in(base, "out");
     ck_assert_int_eq(mkdir(out, 0777), 0);
-    dd_outdir *d = NULL;
+    dd_outdir *d = begin_ok(out, 1);
     dd_error err;
-    ck_assert_int_eq(dd_outdir_begin(&d, out, 1, &err), 0);
     put_file(d, "manifest.txt", "m\n");
     ck_assert_int_eq(dd_outdir_commit(d, &err), 0);
     assert_listing(base, "out");
     assert_listing(out, "manifest.txt");
-    free(out);
-    remove_base(base);
 }
 END_TEST
 
 START_TEST(test_outdir__force_refuses_a_folder_without_manifest)
 {
-    char *base = new_base();
-    char *out = path_in(base, "out");
     ck_assert_int_eq(mkdir(out, 0777), 0);
     write_file(out, "thesis.tex", "precious\n");
     dd_outdir *d = NULL;
@@ -379,16 +389,12 @@ START_TEST(test_outdir__force_refuses_a_folder_without_manifest)
     ck_assert_int_eq(dd_outdir_begin(&d, out, 1, &err), DD_EEXIST);
     assert_listing(out, "manifest.txt,thesis.tex");
     free(fake);
-    free(out);
-    remove_base(base);
 }
 END_TEST
 
 START_TEST(test_outdir__a_plain_file_is_never_replaced)
 {
-    char *base = new_base();
     write_file(base, "out", "not a folder\n");
-    char *out = path_in(base, "out");
     dd_outdir *d = NULL;
     dd_error err;
     for (int force = 0; force <= 1; force++) {
@@ -399,30 +405,24 @@ START_TEST(test_outdir__a_plain_file_is_never_replaced)
     }
     assert_listing(base, "out");
     assert_file(base, "out", "not a folder\n");
-    free(out);
-    remove_base(base);
 
     /* Nor a symbolic link, even to a results folder. */
-    base = new_base();
-    char *real = make_old_results(base);
+    scratch_renew();
+    make_old_results();
     char *link = path_in(base, "link");
-    ck_assert_int_eq(symlink(real, link), 0);
+    ck_assert_int_eq(symlink(out, link), 0);
     ck_assert_int_eq(dd_outdir_begin(&d, link, 1, &err), DD_EEXIST);
     assert_listing(base, "link,out");
-    assert_listing(real, "manifest.txt,summary.csv");
+    assert_listing(out, "manifest.txt,summary.csv");
     free(link);
-    free(real);
-    remove_base(base);
 }
 END_TEST
 
 START_TEST(test_outdir__abort_leaves_nothing_behind)
 {
-    char *base = new_base();
-    char *out = path_in(base, "x/y/out");
-    dd_outdir *d = NULL;
+    char *deep = path_in(base, "x/y/out");
+    dd_outdir *d = begin_ok(deep, 0);
     dd_error err;
-    ck_assert_int_eq(dd_outdir_begin(&d, out, 0, &err), 0);
     put_file(d, "monthly.csv", "partial\n");
     FILE *f = NULL;
     ck_assert_int_eq(dd_outdir_open(d, "summary.csv", &f, &err), 0);
@@ -436,40 +436,30 @@ START_TEST(test_outdir__abort_leaves_nothing_behind)
     /* Parents that existed before stay. */
     char *x = path_in(base, "x");
     ck_assert_int_eq(mkdir(x, 0777), 0);
-    ck_assert_int_eq(dd_outdir_begin(&d, out, 0, &err), 0);
-    dd_outdir_abort(d);
+    dd_outdir_abort(begin_ok(deep, 0));
     assert_listing(base, "x");
     assert_listing(x, "");
     free(x);
-    free(out);
-    remove_base(base);
+    free(deep);
 }
 END_TEST
 
 START_TEST(test_outdir__abort_with_force_keeps_the_old_results)
 {
-    char *base = new_base();
-    char *out = make_old_results(base);
-    dd_outdir *d = NULL;
-    dd_error err;
-    ck_assert_int_eq(dd_outdir_begin(&d, out, 1, &err), 0);
+    make_old_results();
+    dd_outdir *d = begin_ok(out, 1);
     put_file(d, "manifest.txt", "new\n");
     dd_outdir_abort(d);
     assert_listing(base, "out");
     assert_listing(out, "manifest.txt,summary.csv");
     assert_file(out, "manifest.txt", "old manifest\n");
-    free(out);
-    remove_base(base);
 }
 END_TEST
 
 START_TEST(test_outdir__bad_file_names_are_refused)
 {
-    char *base = new_base();
-    char *out = path_in(base, "out");
-    dd_outdir *d = NULL;
+    dd_outdir *d = begin_ok(out, 0);
     dd_error err;
-    ck_assert_int_eq(dd_outdir_begin(&d, out, 0, &err), 0);
     const char *bad[] = {"", ".", "..", "a/b", "../escape"};
     for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
         FILE *f = (FILE *)&f;
@@ -483,18 +473,13 @@ START_TEST(test_outdir__bad_file_names_are_refused)
     ck_assert_int_eq(dd_outdir_close(d, f1, "a.csv", &err), 0);
     dd_outdir_abort(d);
     assert_listing(base, "");
-    free(out);
-    remove_base(base);
 }
 END_TEST
 
 START_TEST(test_outdir__a_failed_write_is_reported_and_never_published)
 {
-    char *base = new_base();
-    char *out = path_in(base, "out");
-    dd_outdir *d = NULL;
+    dd_outdir *d = begin_ok(out, 0);
     dd_error err;
-    ck_assert_int_eq(dd_outdir_begin(&d, out, 0, &err), 0);
     FILE *f = NULL;
     ck_assert_int_eq(dd_outdir_open(d, "monthly.csv", &f, &err), 0);
     ck_assert(fputs("x", f) >= 0);
@@ -509,18 +494,13 @@ START_TEST(test_outdir__a_failed_write_is_reported_and_never_published)
     /* Commit refuses to publish an incomplete folder, and cleans up. */
     ck_assert_int_eq(dd_outdir_commit(d, &err), DD_EIO);
     assert_listing(base, "");
-    free(out);
-    remove_base(base);
 }
 END_TEST
 
 START_TEST(test_outdir__commit_refuses_a_folder_that_appeared_meanwhile)
 {
-    char *base = new_base();
-    char *out = path_in(base, "out");
-    dd_outdir *d = NULL;
+    dd_outdir *d = begin_ok(out, 0);
     dd_error err;
-    ck_assert_int_eq(dd_outdir_begin(&d, out, 0, &err), 0);
     put_file(d, "manifest.txt", "new\n");
     ck_assert_int_eq(mkdir(out, 0777), 0);
     write_file(out, "someone.txt", "else\n");
@@ -529,13 +509,10 @@ START_TEST(test_outdir__commit_refuses_a_folder_that_appeared_meanwhile)
     assert_listing(base, "out");
     assert_listing(out, "someone.txt");
 
-    free(out);
-    remove_base(base);
-
     /* With force, a folder that stopped being a results folder is left alone too. */
-    base = new_base();
-    out = make_old_results(base);
-    ck_assert_int_eq(dd_outdir_begin(&d, out, 1, &err), 0);
+    scratch_renew();
+    make_old_results();
+    d = begin_ok(out, 1);
     put_file(d, "manifest.txt", "new\n");
     char *manifest = path_in(out, "manifest.txt");
     ck_assert_int_eq(unlink(manifest), 0);
@@ -543,38 +520,33 @@ START_TEST(test_outdir__commit_refuses_a_folder_that_appeared_meanwhile)
     assert_listing(base, "out");
     assert_listing(out, "summary.csv");
     free(manifest);
-    free(out);
-    remove_base(base);
 }
 END_TEST
 
-static Suite *outdir_suite(void)
-{
-    Suite *s = suite_create("outdir");
-    TCase *sha = tcase_create("sha256");
-    tcase_add_test(sha, test_outdir__sha256_of_the_fips_180_examples);
-    tcase_add_test(sha, test_outdir__sha256_of_a_million_a_fed_in_uneven_pieces);
-    tcase_add_test(sha, test_outdir__sha256_at_padding_boundaries);
-    suite_add_tcase(s, sha);
-
-    TCase *dir = tcase_create("folders");
-    tcase_add_test(dir, test_outdir__committed_folder_holds_exactly_the_files_written);
-    tcase_add_test(dir, test_outdir__missing_parent_folders_are_created);
-    tcase_add_test(dir, test_outdir__existing_folder_is_refused_without_force_and_left_untouched);
-    tcase_add_test(dir, test_outdir__force_replaces_a_results_folder);
-    tcase_add_test(dir, test_outdir__force_replaces_an_empty_folder);
-    tcase_add_test(dir, test_outdir__force_refuses_a_folder_without_manifest);
-    tcase_add_test(dir, test_outdir__a_plain_file_is_never_replaced);
-    tcase_add_test(dir, test_outdir__abort_leaves_nothing_behind);
-    tcase_add_test(dir, test_outdir__abort_with_force_keeps_the_old_results);
-    tcase_add_test(dir, test_outdir__bad_file_names_are_refused);
-    tcase_add_test(dir, test_outdir__a_failed_write_is_reported_and_never_published);
-    tcase_add_test(dir, test_outdir__commit_refuses_a_folder_that_appeared_meanwhile);
-    suite_add_tcase(s, dir);
-    return s;
-}
-
 int main(void)
 {
-    return dd_test_run(outdir_suite());
+    const TTest *const sha[] = {
+        test_outdir__sha256_of_the_fips_180_examples,
+        test_outdir__sha256_of_a_million_a_fed_in_uneven_pieces,
+        test_outdir__sha256_at_padding_boundaries,
+    };
+    const TTest *const folders[] = {
+        test_outdir__committed_folder_holds_exactly_the_files_written,
+        test_outdir__missing_parent_folders_are_created,
+        test_outdir__existing_folder_is_refused_without_force_and_left_untouched,
+        test_outdir__force_replaces_a_results_folder,
+        test_outdir__force_replaces_an_empty_folder,
+        test_outdir__force_refuses_a_folder_without_manifest,
+        test_outdir__a_plain_file_is_never_replaced,
+        test_outdir__abort_leaves_nothing_behind,
+        test_outdir__abort_with_force_keeps_the_old_results,
+        test_outdir__bad_file_names_are_refused,
+        test_outdir__a_failed_write_is_reported_and_never_published,
+        test_outdir__commit_refuses_a_folder_that_appeared_meanwhile,
+    };
+    Suite *s = suite_create("outdir");
+    dd_test_add_case(s, "sha256", 0, sha, DD_TEST_COUNT(sha));
+    TCase *tc = dd_test_add_case(s, "folders", 0, folders, DD_TEST_COUNT(folders));
+    tcase_add_checked_fixture(tc, scratch_setup, scratch_teardown);
+    return dd_test_run(s);
 }

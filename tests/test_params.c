@@ -108,21 +108,15 @@ START_TEST(test_params__mechanism_names_round_trip)
 }
 END_TEST
 
-static Suite *suite(void)
-{
-    Suite *s = suite_create("params");
-    TCase *tc = tcase_create("core");
-    tcase_add_test(tc, test_params__defaults_are_inside_their_ranges);
-    tcase_add_test(tc, test_params__plausible_range_holds_the_default_inside_the_valid_range);
-    tcase_add_test(tc, test_params__names_are_unique);
-    tcase_add_test(tc, test_params__validate_names_the_parameter_out_of_range);
-    tcase_add_test(tc, test_params__every_parameter_is_documented_in_model_md);
-    tcase_add_test(tc, test_params__mechanism_names_round_trip);
-    suite_add_tcase(s, tc);
-    return s;
-}
-
 int main(void)
 {
-    return dd_test_run(suite());
+    const TTest *const tests[] = {
+        test_params__defaults_are_inside_their_ranges,
+        test_params__plausible_range_holds_the_default_inside_the_valid_range,
+        test_params__names_are_unique,
+        test_params__validate_names_the_parameter_out_of_range,
+        test_params__every_parameter_is_documented_in_model_md,
+        test_params__mechanism_names_round_trip,
+    };
+    return dd_test_run_case("params", "core", 0, tests, DD_TEST_COUNT(tests));
 }

@@ -142,22 +142,16 @@ START_TEST(test_policy__conditions_reverses_on_failure_when_asked)
 }
 END_TEST
 
-static Suite *suite(void)
-{
-    Suite *s = suite_create("policy");
-    TCase *tc = tcase_create("core");
-    tcase_add_test(tc, test_policy__names_round_trip_and_unknown_is_rejected);
-    tcase_add_test(tc, test_policy__none_keeps_the_whole_schedule);
-    tcase_add_test(tc, test_policy__calendar_steps_down_in_equal_phases);
-    tcase_add_test(tc, test_policy__calendar_with_one_phase_leaves_at_once_at_the_end);
-    tcase_add_test(tc, test_policy__conditions_steps_down_after_k_passed_reviews);
-    tcase_add_test(tc, test_policy__conditions_never_draws_down_while_a_benchmark_fails);
-    tcase_add_test(tc, test_policy__conditions_reverses_on_failure_when_asked);
-    suite_add_tcase(s, tc);
-    return s;
-}
-
 int main(void)
 {
-    return dd_test_run(suite());
+    const TTest *const tests[] = {
+        test_policy__names_round_trip_and_unknown_is_rejected,
+        test_policy__none_keeps_the_whole_schedule,
+        test_policy__calendar_steps_down_in_equal_phases,
+        test_policy__calendar_with_one_phase_leaves_at_once_at_the_end,
+        test_policy__conditions_steps_down_after_k_passed_reviews,
+        test_policy__conditions_never_draws_down_while_a_benchmark_fails,
+        test_policy__conditions_reverses_on_failure_when_asked,
+    };
+    return dd_test_run_case("policy", "core", 0, tests, DD_TEST_COUNT(tests));
 }

@@ -37,6 +37,22 @@ static void assert_sentence(const char *measure, const char *s, const char *b, d
     free(got);
 }
 
+/* A generated paragraph must be exactly `want`; frees `p` (NULL fails). */
+static void assert_paragraph_is(char *p, const char *want)
+{
+    ck_assert_ptr_nonnull(p);
+    ck_assert_msg(strcmp(p, want) == 0, "\n got: %s\nwant: %s", p, want);
+    free(p);
+}
+
+/* A generated paragraph must contain `want`; frees `p` (NULL fails). */
+static void assert_paragraph_has(char *p, const char *want)
+{
+    ck_assert_ptr_nonnull(p);
+    ck_assert_msg(strstr(p, want) != NULL, "lacks: %s\nin: %s", want, p);
+    free(p);
+}
+
 /* ------------------------------------------------------------ numbers */
 
 START_TEST(numbers)
@@ -220,8 +236,7 @@ START_TEST(run_vacuum_paragraph)
         "Violence relapsed (mean monthly deaths in the 24 months after the exit above 1.5 times "
         "those of the 12 months before) in 25% of replications (95% CI 0% to 60%).",
     };
-    for (size_t i = 0; i < sizeof want / sizeof want[0]; i++)
-        ck_assert_msg(strstr(p, want[i]) != NULL, "missing: %s\nin: %s", want[i], p);
+    dd_test_assert_contains(p, want, DD_TEST_COUNT(want));
     free(p);
 
     /* An interval across zero changes the claim. */
@@ -234,11 +249,9 @@ START_TEST(run_vacuum_paragraph)
     ck_assert_ptr_null(strstr(p, "rose on average"));
     free(p);
 
-    p = dd_report_run_paragraph(&r, DD_ARG_HOST);
-    ck_assert_msg(strstr(p, "Armed-group control rose after the exit in every replication with an "
-                            "exit: in none did the host keep the ground it held.") != NULL,
-                  "%s", p);
-    free(p);
+    assert_paragraph_has(dd_report_run_paragraph(&r, DD_ARG_HOST),
+                         "Armed-group control rose after the exit in every replication with an "
+                         "exit: in none did the host keep the ground it held.");
     dd_run_free(&r);
 }
 END_TEST
@@ -247,24 +260,20 @@ START_TEST(run_without_exit)
 {
     dd_run r;
     fake_run(&r, 0);
-    char *p = dd_report_run_paragraph(&r, DD_ARG_VACUUM);
-    ck_assert_str_eq(p, "The mission did not leave in any of the 4 replications before 2022-12, "
+    assert_paragraph_is(dd_report_run_paragraph(&r, DD_ARG_VACUUM),
+                        "The mission did not leave in any of the 4 replications before 2022-12, "
                         "so this run cannot show whether a vacuum follows an exit; compare it "
                         "with a run in which the mission leaves.");
-    free(p);
-    p = dd_report_run_paragraph(&r, DD_ARG_CONDITIONS);
-    ck_assert_ptr_nonnull(strstr(p, "This run does not use a conditions-based exit (its policy is "
-                                    "\"none\"). The mission stayed to the end of the run (2022-12) "
-                                    "in every replication."));
-    free(p);
-    p = dd_report_run_paragraph(&r, DD_ARG_CONSENT);
-    ck_assert_str_eq(p, "This run has no consent or legitimacy series, so it cannot speak to this "
+    assert_paragraph_has(dd_report_run_paragraph(&r, DD_ARG_CONDITIONS),
+                         "This run does not use a conditions-based exit (its policy is "
+                         "\"none\"). The mission stayed to the end of the run (2022-12) "
+                         "in every replication.");
+    assert_paragraph_is(dd_report_run_paragraph(&r, DD_ARG_CONSENT),
+                        "This run has no consent or legitimacy series, so it cannot speak to this "
                         "argument.");
-    free(p);
-    p = dd_report_run_paragraph(&r, DD_ARG_PARTNER);
-    ck_assert_str_eq(p, "No mercenary partner takes part in this run, so it cannot speak to this "
+    assert_paragraph_is(dd_report_run_paragraph(&r, DD_ARG_PARTNER),
+                        "No mercenary partner takes part in this run, so it cannot speak to this "
                         "argument directly.");
-    free(p);
     dd_run_free(&r);
 }
 END_TEST
@@ -312,12 +321,11 @@ START_TEST(comparison_paragraphs)
 {
     dd_comparison c;
     fake_comparison(&c, 1);
-    char *p = dd_report_compare_paragraph(&c, DD_ARG_VACUUM);
-    ck_assert_str_eq(p, "In 87% of paired replications abrupt-exit left more armed-group control "
+    assert_paragraph_is(dd_report_compare_paragraph(&c, DD_ARG_VACUUM),
+                        "In 87% of paired replications abrupt-exit left more armed-group control "
                         "two years after the exit than conditions-phased (mean difference 0.042 "
                         "share points, 95% CI 0.038 to 0.046).");
-    free(p);
-    p = dd_report_compare_paragraph(&c, DD_ARG_CONDITIONS);
+    char *p = dd_report_compare_paragraph(&c, DD_ARG_CONDITIONS);
     ck_assert_msg(strstr(p,
                          "On average abrupt-exit used fewer troop-months than "
                          "conditions-phased (mean difference -589,251 person-months, 95% CI "
@@ -326,20 +334,16 @@ START_TEST(comparison_paragraphs)
                   "%s", p);
     ck_assert_ptr_null(strstr(p, "None of the compared runs uses a conditions-based exit"));
     free(p);
-    p = dd_report_compare_paragraph(&c, DD_ARG_CONSENT);
-    ck_assert_ptr_nonnull(strstr(p, "gives no evidence on their erosion"));
-    free(p);
+    assert_paragraph_has(dd_report_compare_paragraph(&c, DD_ARG_CONSENT),
+                         "gives no evidence on their erosion");
     dd_comparison_free(&c);
 
     fake_comparison(&c, 0);
-    p = dd_report_compare_paragraph(&c, DD_ARG_VACUUM);
-    ck_assert_msg(
-        strstr(p, "On average abrupt-exit left more armed-group control two years after "
-                  "the exit than conditions-phased (0.057 against 0.015 share points; "
-                  "mean difference 0.042 share points, 95% CI 0.038 to 0.046, from "
-                  "unpaired runs). These runs are not paired (seeds differ (11 and 12))") != NULL,
-        "%s", p);
-    free(p);
+    assert_paragraph_has(dd_report_compare_paragraph(&c, DD_ARG_VACUUM),
+                         "On average abrupt-exit left more armed-group control two years after "
+                         "the exit than conditions-phased (0.057 against 0.015 share points; "
+                         "mean difference 0.042 share points, 95% CI 0.038 to 0.046, from "
+                         "unpaired runs). These runs are not paired (seeds differ (11 and 12))");
     dd_comparison_free(&c);
 }
 END_TEST
@@ -357,14 +361,11 @@ START_TEST(page_is_self_contained)
     ck_assert_ptr_nonnull(f);
     dd_error err;
     ck_assert_int_eq(dd_report_write(f, "Title <&>", "drawdown test", &item, 1, &err), 0);
-    long n = ftell(f);
-    rewind(f);
-    char *html = calloc((size_t)n + 1, 1);
-    ck_assert_uint_eq(fread(html, 1, (size_t)n, f), (size_t)n);
+    char *html = dd_test_stream_text(f);
     fclose(f);
-    ck_assert_ptr_nonnull(strstr(html, "<!DOCTYPE html>"));
-    ck_assert_ptr_nonnull(strstr(html, "<title>Title &lt;&amp;&gt;</title>"));
-    ck_assert_ptr_nonnull(strstr(html, "Scenario &lt;b&gt;with&lt;/b&gt; markup &amp; more"));
+    static const char *const wanted[] = {"<!DOCTYPE html>", "<title>Title &lt;&amp;&gt;</title>",
+                                         "Scenario &lt;b&gt;with&lt;/b&gt; markup &amp; more"};
+    dd_test_assert_contains(html, wanted, DD_TEST_COUNT(wanted));
     ck_assert_ptr_null(strstr(html, "<script"));
     ck_assert_ptr_null(strstr(html, "http://"));
     ck_assert_ptr_null(strstr(html, "https://"));
@@ -388,27 +389,14 @@ START_TEST(page_is_self_contained)
 }
 END_TEST
 
-static Suite *suite(void)
-{
-    Suite *s = suite_create("report");
-    TCase *tc = tcase_create("sentences");
-    tcase_add_test(tc, numbers);
-    tcase_add_test(tc, worse_and_sure);
-    tcase_add_test(tc, better_and_sure);
-    tcase_add_test(tc, cannot_tell);
-    tcase_add_test(tc, exact_and_unpaired);
-    tcase_add_test(tc, indicators);
-    suite_add_tcase(s, tc);
-    tc = tcase_create("paragraphs");
-    tcase_add_test(tc, run_vacuum_paragraph);
-    tcase_add_test(tc, run_without_exit);
-    tcase_add_test(tc, comparison_paragraphs);
-    tcase_add_test(tc, page_is_self_contained);
-    suite_add_tcase(s, tc);
-    return s;
-}
-
 int main(void)
 {
-    return dd_test_run(suite());
+    const TTest *const sentences[] = {numbers,     worse_and_sure,     better_and_sure,
+                                      cannot_tell, exact_and_unpaired, indicators};
+    const TTest *const paragraphs[] = {run_vacuum_paragraph, run_without_exit,
+                                       comparison_paragraphs, page_is_self_contained};
+    Suite *s = suite_create("report");
+    dd_test_add_case(s, "sentences", 0, sentences, DD_TEST_COUNT(sentences));
+    dd_test_add_case(s, "paragraphs", 0, paragraphs, DD_TEST_COUNT(paragraphs));
+    return dd_test_run(s);
 }

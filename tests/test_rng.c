@@ -118,20 +118,14 @@ START_TEST(test_rng__gsl_distributions_work_on_the_generator)
 }
 END_TEST
 
-static Suite *suite(void)
-{
-    Suite *s = suite_create("rng");
-    TCase *tc = tcase_create("core");
-    tcase_add_test(tc, test_rng__pins_the_first_draws_of_a_known_key);
-    tcase_add_test(tc, test_rng__distinct_coordinates_give_distinct_keys);
-    tcase_add_test(tc, test_rng__uniform_draws_have_the_right_mean_and_variance);
-    tcase_add_test(tc, test_rng__neighbouring_streams_are_uncorrelated);
-    tcase_add_test(tc, test_rng__gsl_distributions_work_on_the_generator);
-    suite_add_tcase(s, tc);
-    return s;
-}
-
 int main(void)
 {
-    return dd_test_run(suite());
+    const TTest *const tests[] = {
+        test_rng__pins_the_first_draws_of_a_known_key,
+        test_rng__distinct_coordinates_give_distinct_keys,
+        test_rng__uniform_draws_have_the_right_mean_and_variance,
+        test_rng__neighbouring_streams_are_uncorrelated,
+        test_rng__gsl_distributions_work_on_the_generator,
+    };
+    return dd_test_run_case("rng", "core", 0, tests, DD_TEST_COUNT(tests));
 }

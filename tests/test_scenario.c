@@ -1104,16 +1104,19 @@ START_TEST(test_scenario__written_scenario_spells_out_every_default_and_paramete
     char *text = written(&in);
     ck_assert_msg(strncmp(text, "# Written by drawdown", 21) == 0, "first comment line");
     ck_assert_ptr_null(strstr(text, "@include"));
-    ck_assert_ptr_nonnull(strstr(text, "\nseed = 1;\n"));
-    ck_assert_ptr_nonnull(strstr(text, "\nreplications = 1000;\n"));
-    ck_assert_ptr_nonnull(strstr(text, "\nconsent = 1.0;\n"));
-    ck_assert_ptr_nonnull(strstr(text, "    state_authority = 0.5;\n"));
-    ck_assert_ptr_nonnull(strstr(text, "    troop_share = 0.5;\n"));
-    ck_assert_ptr_nonnull(strstr(text, "    neighbours = [ \"West\" ];\n"));
-    ck_assert_ptr_nonnull(strstr(text, "    neighbours = [ \"East\" ];\n"));
-    ck_assert_ptr_nonnull(strstr(text, "      East = 0.0;\n      West = 1.0;\n"));
-    ck_assert_ptr_nonnull(strstr(text, "policy = { type = \"none\"; };"));
-    ck_assert_ptr_nonnull(strstr(text, "  violence = true;\n"));
+    static const char *const wanted[] = {
+        "\nseed = 1;\n",
+        "\nreplications = 1000;\n",
+        "\nconsent = 1.0;\n",
+        "    state_authority = 0.5;\n",
+        "    troop_share = 0.5;\n",
+        "    neighbours = [ \"West\" ];\n",
+        "    neighbours = [ \"East\" ];\n",
+        "      East = 0.0;\n      West = 1.0;\n",
+        "policy = { type = \"none\"; };",
+        "  violence = true;\n",
+    };
+    dd_test_assert_contains(text, wanted, DD_TEST_COUNT(wanted));
     size_t count;
     const dd_param_info *table = dd_params_table(&count);
     const char *prev = text;
@@ -1241,9 +1244,7 @@ START_TEST(test_scenario__full_model_settings_are_written_and_read_back)
         "};\n",
         "  shocks = false;\n",
     };
-    for (size_t k = 0; k < sizeof wanted / sizeof wanted[0]; k++)
-        ck_assert_msg(strstr(text, wanted[k]) != NULL, "run.cfg lacks \"%s\":\n%s", wanted[k],
-                      text);
+    dd_test_assert_contains(text, wanted, DD_TEST_COUNT(wanted));
     free(text);
     round_trip(&in);
     dd_input_free(&in);
@@ -1331,9 +1332,7 @@ START_TEST(test_scenario__summary_names_what_a_reader_needs)
         "attrition_per_month",
         "forced_withdrawal_months",
     };
-    for (size_t k = 0; k < sizeof wanted / sizeof wanted[0]; k++)
-        ck_assert_msg(strstr(text, wanted[k]) != NULL, "summary lacks \"%s\":\n%s", wanted[k],
-                      text);
+    dd_test_assert_contains(text, wanted, DD_TEST_COUNT(wanted));
     ck_assert_msg(strstr(text, "troop_weight") == NULL, "unchanged parameters are not listed");
     free(text);
     dd_input_free(&in);
@@ -1362,9 +1361,7 @@ START_TEST(test_scenario__summary_shows_the_full_model_settings)
         "                state authority at least 0.45\n",
         "mechanisms off  contagion, shocks\n",
     };
-    for (size_t k = 0; k < sizeof wanted / sizeof wanted[0]; k++)
-        ck_assert_msg(strstr(text, wanted[k]) != NULL, "summary lacks \"%s\":\n%s", wanted[k],
-                      text);
+    dd_test_assert_contains(text, wanted, DD_TEST_COUNT(wanted));
     /* Only the partner with a rule shows one. */
     const char *rule = strstr(text, "    rule ");
     ck_assert_ptr_null(strstr(rule + 1, "    rule "));

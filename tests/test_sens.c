@@ -216,29 +216,20 @@ START_TEST(test_sens_load__names_the_file_of_a_missing_scenario)
 }
 END_TEST
 
-static Suite *suite(void)
-{
-    Suite *s = suite_create("sens");
-    TCase *tc = tcase_create("core");
-    tcase_set_timeout(tc, 300);
-    tcase_add_test(tc, test_sens_value__takes_the_end_where_the_scenario_keeps_the_default);
-    tcase_add_test(tc, test_sens_value__keeps_a_scenario_override_in_proportion_and_in_range);
-    tcase_add_test(tc, test_sens_share__wilson_interval_stays_inside_zero_and_one);
-    tcase_add_test(tc, test_sens_ratio__is_the_ratio_of_means_with_an_interval_around_it);
-    tcase_add_test(tc, test_sens_judge__needs_the_whole_interval_on_one_side);
-    tcase_add_test(tc,
-                   test_sens_run__a_cost_parameter_leaves_the_vacuum_contrast_exactly_unchanged);
-    tcase_add_test(tc,
-                   test_sens_run__more_abuse_per_mercenary_raises_the_partner_civilian_contrast);
-    tcase_add_test(tc, test_sens_run__results_do_not_depend_on_the_thread_count);
-    tcase_add_test(tc, test_sens_load__refuses_unknown_and_fixed_parameters);
-    tcase_add_test(tc, test_sens_load__names_the_file_of_a_missing_scenario);
-    suite_add_tcase(s, tc);
-    return s;
-}
-
 int main(void)
 {
     gsl_set_error_handler_off();
-    return dd_test_run(suite());
+    const TTest *const tests[] = {
+        test_sens_value__takes_the_end_where_the_scenario_keeps_the_default,
+        test_sens_value__keeps_a_scenario_override_in_proportion_and_in_range,
+        test_sens_share__wilson_interval_stays_inside_zero_and_one,
+        test_sens_ratio__is_the_ratio_of_means_with_an_interval_around_it,
+        test_sens_judge__needs_the_whole_interval_on_one_side,
+        test_sens_run__a_cost_parameter_leaves_the_vacuum_contrast_exactly_unchanged,
+        test_sens_run__more_abuse_per_mercenary_raises_the_partner_civilian_contrast,
+        test_sens_run__results_do_not_depend_on_the_thread_count,
+        test_sens_load__refuses_unknown_and_fixed_parameters,
+        test_sens_load__names_the_file_of_a_missing_scenario,
+    };
+    return dd_test_run_case("sens", "core", 300, tests, DD_TEST_COUNT(tests));
 }

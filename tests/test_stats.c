@@ -45,9 +45,10 @@ static gsl_rng *new_rng(unsigned long seed)
     return r;
 }
 
-/* Add every value; fails the test on any error. */
-static void add_all(dd_acc *a, const double *x, size_t n)
+/* Initialise `a` with binning `b` and add every value; fails the test on any error. */
+static void fill(dd_acc *a, dd_binning b, const double *x, size_t n)
 {
+    dd_acc_init(a, b);
     for (size_t i = 0; i < n; i++)
         REQUIRE(dd_acc_add(a, x[i]) == 0);
 }
@@ -73,12 +74,19 @@ static double exact_quantile(const double *sorted, size_t n, double p)
  * is at most that bin's width. `rel` > 0 additionally bounds the error
  * relative to the exact value (for DD_BIN_COUNT from 64 up: 1/64).
  */
-static void check_quantiles(const dd_acc *a, const double *x, size_t n, dd_binning b, double rel)
+/* A sorted copy of x[0..n-1] (the caller frees it). */
+static double *sorted_copy(const double *x, size_t n)
 {
     double *s = malloc(n * sizeof *s);
     ck_assert_ptr_nonnull(s);
     memcpy(s, x, n * sizeof *s);
     gsl_sort(s, 1, n);
+    return s;
+}
+
+static void check_quantiles(const dd_acc *a, const double *x, size_t n, dd_binning b, double rel)
+{
+    double *s = sorted_copy(x, n);
     ck_assert(dd_acc_quantile(a, 0.0) == s[0]);
     ck_assert(dd_acc_quantile(a, 1.0) == s[n - 1]);
     for (size_t i = 0; i < N_PROBS; i++) {
@@ -108,37 +116,49 @@ static void check_moments(const dd_acc *a, const double *x, size_t n)
                   sd);
 }
 
-static double *lognormal_sample(unsigned long seed, double zeta, double sigma)
+/* N_SAMPLE values of `draw(r, p1, p2)` from a generator seeded with `seed` (caller frees). */
+static double *draw_sample(unsigned long seed, double (*draw)(const gsl_rng *, double, double),
+                           double p1, double p2)
 {
     gsl_rng *r = new_rng(seed);
     double *x = malloc(N_SAMPLE * sizeof *x);
     ck_assert_ptr_nonnull(x);
     for (size_t i = 0; i < N_SAMPLE; i++)
-        x[i] = gsl_ran_lognormal(r, zeta, sigma);
+        x[i] = draw(r, p1, p2);
     gsl_rng_free(r);
     return x;
+}
+
+static double poisson_draw(const gsl_rng *r, double mu, double unused)
+{
+    (void)unused;
+    return (double)gsl_ran_poisson(r, mu);
+}
+
+static double *lognormal_sample(unsigned long seed, double zeta, double sigma)
+{
+    return draw_sample(seed, gsl_ran_lognormal, zeta, sigma);
 }
 
 static double *uniform_sample(unsigned long seed, double a, double b)
 {
-    gsl_rng *r = new_rng(seed);
-    double *x = malloc(N_SAMPLE * sizeof *x);
-    ck_assert_ptr_nonnull(x);
-    for (size_t i = 0; i < N_SAMPLE; i++)
-        x[i] = gsl_ran_flat(r, a, b);
-    gsl_rng_free(r);
-    return x;
+    return draw_sample(seed, gsl_ran_flat, a, b);
 }
 
 static double *poisson_sample(unsigned long seed, double mu)
 {
-    gsl_rng *r = new_rng(seed);
-    double *x = malloc(N_SAMPLE * sizeof *x);
-    ck_assert_ptr_nonnull(x);
-    for (size_t i = 0; i < N_SAMPLE; i++)
-        x[i] = (double)gsl_ran_poisson(r, mu);
-    gsl_rng_free(r);
-    return x;
+    return draw_sample(seed, poisson_draw, mu, 0.0);
+}
+
+/* The header's accuracy claim on sample `x` (N_SAMPLE values, freed here) under binning `b`:
+   see check_quantiles for `rel`. */
+static void check_sample_quantiles(double *x, dd_binning b, double rel)
+{
+    dd_acc a;
+    fill(&a, b, x, N_SAMPLE);
+    check_quantiles(&a, x, N_SAMPLE, b, rel);
+    dd_acc_free(&a);
+    free(x);
 }
 
 /* Whether q lies in [lower edge, upper edge] of the bin that holds x. */
@@ -310,8 +330,7 @@ START_TEST(test_stats__mean_and_sd_match_gsl_to_1e_12_relative)
     dd_binning bins[3] = {DD_BIN_COUNT, DD_BIN_SHARE, DD_BIN_COUNT};
     for (int s = 0; s < 3; s++) {
         dd_acc a;
-        dd_acc_init(&a, bins[s]);
-        add_all(&a, samples[s], N_SAMPLE);
+        fill(&a, bins[s], samples[s], N_SAMPLE);
         check_moments(&a, samples[s], N_SAMPLE);
         dd_acc_free(&a);
         free(samples[s]);
@@ -324,8 +343,7 @@ START_TEST(test_stats__mean_and_sd_match_gsl_to_1e_12_relative)
         x[i] = 1e9 + gsl_rng_uniform(r);
     gsl_rng_free(r);
     dd_acc a;
-    dd_acc_init(&a, DD_BIN_COUNT);
-    add_all(&a, x, 1000);
+    fill(&a, DD_BIN_COUNT, x, 1000);
     check_moments(&a, x, 1000);
     dd_acc_free(&a);
 }
@@ -340,25 +358,13 @@ END_TEST
  */
 START_TEST(test_stats__lognormal_quantiles_within_one_count_bin)
 {
-    double *x = lognormal_sample(101, 5.0, 1.5);
-    dd_acc a;
-    dd_acc_init(&a, DD_BIN_COUNT);
-    add_all(&a, x, N_SAMPLE);
-    check_quantiles(&a, x, N_SAMPLE, DD_BIN_COUNT, 1.0 / 64.0);
-    dd_acc_free(&a);
-    free(x);
+    check_sample_quantiles(lognormal_sample(101, 5.0, 1.5), DD_BIN_COUNT, 1.0 / 64.0);
 }
 END_TEST
 
 START_TEST(test_stats__lognormal_quantiles_within_one_share_bin)
 {
-    double *x = lognormal_sample(102, -1.0, 0.5);
-    dd_acc a;
-    dd_acc_init(&a, DD_BIN_SHARE);
-    add_all(&a, x, N_SAMPLE);
-    check_quantiles(&a, x, N_SAMPLE, DD_BIN_SHARE, 0.0);
-    dd_acc_free(&a);
-    free(x);
+    check_sample_quantiles(lognormal_sample(102, -1.0, 0.5), DD_BIN_SHARE, 0.0);
 }
 END_TEST
 
@@ -366,14 +372,10 @@ START_TEST(test_stats__uniform_quantiles_within_one_share_bin)
 {
     double *x = uniform_sample(103, 0.0, 1.0);
     dd_acc a;
-    dd_acc_init(&a, DD_BIN_SHARE);
-    add_all(&a, x, N_SAMPLE);
+    fill(&a, DD_BIN_SHARE, x, N_SAMPLE);
     check_quantiles(&a, x, N_SAMPLE, DD_BIN_SHARE, 0.0);
     /* Interpolation keeps the dense case within a bin. */
-    double *s = malloc(N_SAMPLE * sizeof *s);
-    ck_assert_ptr_nonnull(s);
-    memcpy(s, x, N_SAMPLE * sizeof *s);
-    gsl_sort(s, 1, N_SAMPLE);
+    double *s = sorted_copy(x, N_SAMPLE);
     ck_assert(fabs(dd_acc_quantile(&a, 0.5) - exact_quantile(s, N_SAMPLE, 0.5)) < 1e-3);
     free(s);
     dd_acc_free(&a);
@@ -400,8 +402,7 @@ START_TEST(test_stats__interpolation_inside_dense_bins_beats_a_tenth_of_a_bin)
     double *data[2] = {x, y};
     for (int k = 0; k < 2; k++) {
         dd_acc a;
-        dd_acc_init(&a, b[k]);
-        add_all(&a, data[k], N_SAMPLE);
+        fill(&a, b[k], data[k], N_SAMPLE);
         memcpy(s, data[k], N_SAMPLE * sizeof *s);
         gsl_sort(s, 1, N_SAMPLE);
         for (size_t i = 0; i < N_PROBS; i++) {
@@ -427,13 +428,9 @@ END_TEST
 START_TEST(test_stats__values_inside_one_bin_keep_quantiles_within_their_range)
 {
     double *x = uniform_sample(112, -2e-6, -1e-7);
-    double *s = malloc(N_SAMPLE * sizeof *s);
-    ck_assert_ptr_nonnull(s);
-    memcpy(s, x, N_SAMPLE * sizeof *s);
-    gsl_sort(s, 1, N_SAMPLE);
+    double *s = sorted_copy(x, N_SAMPLE);
     dd_acc a;
-    dd_acc_init(&a, DD_BIN_SHARE);
-    add_all(&a, x, N_SAMPLE);
+    fill(&a, DD_BIN_SHARE, x, N_SAMPLE);
     ck_assert_int_eq(dd_stats_bin_index(DD_BIN_SHARE, a.min),
                      dd_stats_bin_index(DD_BIN_SHARE, a.max));
     for (size_t i = 0; i < N_PROBS; i++) {
@@ -453,8 +450,7 @@ START_TEST(test_stats__negative_values_under_share_within_one_bin)
 {
     double *x = uniform_sample(104, -0.75, 0.05);
     dd_acc a;
-    dd_acc_init(&a, DD_BIN_SHARE);
-    add_all(&a, x, N_SAMPLE);
+    fill(&a, DD_BIN_SHARE, x, N_SAMPLE);
     check_quantiles(&a, x, N_SAMPLE, DD_BIN_SHARE, 0.0);
     ck_assert(a.lo < 0);
     ck_assert(dd_acc_quantile(&a, 0.5) < 0.0);
@@ -467,13 +463,9 @@ END_TEST
 START_TEST(test_stats__poisson_counts_have_exact_quantiles_below_64)
 {
     double *x = poisson_sample(105, 12.0);
-    double *s = malloc(N_SAMPLE * sizeof *s);
-    ck_assert_ptr_nonnull(s);
-    memcpy(s, x, N_SAMPLE * sizeof *s);
-    gsl_sort(s, 1, N_SAMPLE);
+    double *s = sorted_copy(x, N_SAMPLE);
     dd_acc a;
-    dd_acc_init(&a, DD_BIN_COUNT);
-    add_all(&a, x, N_SAMPLE);
+    fill(&a, DD_BIN_COUNT, x, N_SAMPLE);
     for (size_t i = 0; i < N_PROBS; i++) {
         double q = dd_acc_quantile(&a, probs[i]);
         ck_assert_msg(q == exact_quantile(s, N_SAMPLE, probs[i]), "p=%g: %.17g vs %.17g", probs[i],
@@ -488,13 +480,7 @@ END_TEST
 
 START_TEST(test_stats__large_poisson_counts_within_one_sixty_fourth)
 {
-    double *x = poisson_sample(106, 400.0);
-    dd_acc a;
-    dd_acc_init(&a, DD_BIN_COUNT);
-    add_all(&a, x, N_SAMPLE);
-    check_quantiles(&a, x, N_SAMPLE, DD_BIN_COUNT, 1.0 / 64.0);
-    dd_acc_free(&a);
-    free(x);
+    check_sample_quantiles(poisson_sample(106, 400.0), DD_BIN_COUNT, 1.0 / 64.0);
 }
 END_TEST
 
@@ -519,8 +505,7 @@ START_TEST(test_stats__median_of_known_data_within_one_bin)
     /* Sorted: 0.12 0.33 0.41 0.5 0.9; the 3rd value is the median. */
     const double x[] = {0.5, 0.12, 0.9, 0.41, 0.33};
     dd_acc a;
-    dd_acc_init(&a, DD_BIN_SHARE);
-    add_all(&a, x, 5);
+    fill(&a, DD_BIN_SHARE, x, 5);
     double q = dd_acc_quantile(&a, 0.5);
     ck_assert_msg(in_bin_of(DD_BIN_SHARE, q, 0.41), "median %.17g", q);
     /* p = 0.2 asks for the 1st value, p = 0.21 for the 2nd. */
@@ -531,8 +516,7 @@ START_TEST(test_stats__median_of_known_data_within_one_bin)
 
     /* Integers under DD_BIN_COUNT: exact, with no interpolated fraction. */
     const double c[] = {3, 3, 4, 10, 2, 3, 50};
-    dd_acc_init(&a, DD_BIN_COUNT);
-    add_all(&a, c, 7);
+    fill(&a, DD_BIN_COUNT, c, 7);
     ck_assert(dd_acc_quantile(&a, 0.5) == 3.0);
     ck_assert(dd_acc_quantile(&a, 0.6) == 4.0);
     ck_assert(dd_acc_quantile(&a, 0.8) == 10.0);
@@ -570,8 +554,7 @@ START_TEST(test_stats__extremes_are_exact)
 {
     double *x = lognormal_sample(107, 2.0, 2.0);
     dd_acc a;
-    dd_acc_init(&a, DD_BIN_COUNT);
-    add_all(&a, x, N_SAMPLE);
+    fill(&a, DD_BIN_COUNT, x, N_SAMPLE);
     ck_assert(a.min == gsl_stats_min(x, 1, N_SAMPLE));
     ck_assert(a.max == gsl_stats_max(x, 1, N_SAMPLE));
     ck_assert(dd_acc_quantile(&a, 0.0) == a.min);
@@ -629,8 +612,7 @@ START_TEST(test_stats__ci95_matches_a_hand_computed_interval)
      */
     const double x[] = {1, 2, 3, 4, 5};
     dd_acc a;
-    dd_acc_init(&a, DD_BIN_COUNT);
-    add_all(&a, x, 5);
+    fill(&a, DD_BIN_COUNT, x, 5);
     double lo, hi;
     dd_acc_ci95(&a, &lo, &hi);
     double half = 2.7764451051977987 * sqrt(0.5);
@@ -694,8 +676,7 @@ START_TEST(test_stats__descending_values_grow_the_window_downward)
         x[N_SAMPLE - 1 - i] = t;
     }
     dd_acc a;
-    dd_acc_init(&a, DD_BIN_COUNT);
-    add_all(&a, x, N_SAMPLE);
+    fill(&a, DD_BIN_COUNT, x, N_SAMPLE);
     check_quantiles(&a, x, N_SAMPLE, DD_BIN_COUNT, 1.0 / 64.0);
     check_moments(&a, x, N_SAMPLE);
     dd_acc_free(&a);
@@ -910,50 +891,44 @@ START_TEST(test_stats__grid_reports_a_failed_cell_from_any_thread)
 }
 END_TEST
 
-static Suite *stats_suite(void)
-{
-    Suite *s = suite_create("stats");
-    TCase *bins = tcase_create("bins");
-    tcase_add_test(bins, test_stats__share_index_is_floor_of_value_over_bin_width);
-    tcase_add_test(bins, test_stats__count_index_follows_unit_bins_then_64_per_octave);
-    tcase_add_test(bins, test_stats__bin_edges_round_trip_through_the_index);
-    tcase_add_test(bins, test_stats__bin_index_never_decreases_as_values_grow);
-    suite_add_tcase(s, bins);
-
-    TCase *acc = tcase_create("accumulator");
-    tcase_set_timeout(acc, 60);
-    tcase_add_test(acc, test_stats__mean_and_sd_match_gsl_to_1e_12_relative);
-    tcase_add_test(acc, test_stats__lognormal_quantiles_within_one_count_bin);
-    tcase_add_test(acc, test_stats__lognormal_quantiles_within_one_share_bin);
-    tcase_add_test(acc, test_stats__uniform_quantiles_within_one_share_bin);
-    tcase_add_test(acc, test_stats__interpolation_inside_dense_bins_beats_a_tenth_of_a_bin);
-    tcase_add_test(acc, test_stats__values_inside_one_bin_keep_quantiles_within_their_range);
-    tcase_add_test(acc, test_stats__negative_values_under_share_within_one_bin);
-    tcase_add_test(acc, test_stats__poisson_counts_have_exact_quantiles_below_64);
-    tcase_add_test(acc, test_stats__large_poisson_counts_within_one_sixty_fourth);
-    tcase_add_test(acc, test_stats__zero_one_indicators_are_exact_under_count_binning);
-    tcase_add_test(acc, test_stats__median_of_known_data_within_one_bin);
-    tcase_add_test(acc, test_stats__constant_data_has_exact_quantiles_and_zero_sd);
-    tcase_add_test(acc, test_stats__extremes_are_exact);
-    tcase_add_test(acc, test_stats__empty_and_single_value_accumulators);
-    tcase_add_test(acc, test_stats__ci95_matches_a_hand_computed_interval);
-    tcase_add_test(acc, test_stats__window_memory_follows_the_spread_not_the_count);
-    tcase_add_test(acc, test_stats__descending_values_grow_the_window_downward);
-    tcase_add_test(acc, test_stats__too_wide_a_window_fails_and_leaves_the_accumulator_unchanged);
-    suite_add_tcase(s, acc);
-
-    TCase *grid = tcase_create("grid");
-    tcase_set_timeout(grid, 60);
-    tcase_add_test(grid, test_stats__grid_has_no_regional_cells_for_national_metrics);
-    tcase_add_test(grid, test_stats__grid_cells_summarise_their_own_slots);
-    tcase_add_test(grid, test_stats__grid_is_identical_for_1_2_and_4_threads);
-    tcase_add_test(grid, test_stats__grid_is_identical_for_any_block_split);
-    tcase_add_test(grid, test_stats__grid_reports_a_failed_cell_from_any_thread);
-    suite_add_tcase(s, grid);
-    return s;
-}
-
 int main(void)
 {
-    return dd_test_run(stats_suite());
+    const TTest *const bins[] = {
+        test_stats__share_index_is_floor_of_value_over_bin_width,
+        test_stats__count_index_follows_unit_bins_then_64_per_octave,
+        test_stats__bin_edges_round_trip_through_the_index,
+        test_stats__bin_index_never_decreases_as_values_grow,
+    };
+    const TTest *const accumulator[] = {
+        test_stats__mean_and_sd_match_gsl_to_1e_12_relative,
+        test_stats__lognormal_quantiles_within_one_count_bin,
+        test_stats__lognormal_quantiles_within_one_share_bin,
+        test_stats__uniform_quantiles_within_one_share_bin,
+        test_stats__interpolation_inside_dense_bins_beats_a_tenth_of_a_bin,
+        test_stats__values_inside_one_bin_keep_quantiles_within_their_range,
+        test_stats__negative_values_under_share_within_one_bin,
+        test_stats__poisson_counts_have_exact_quantiles_below_64,
+        test_stats__large_poisson_counts_within_one_sixty_fourth,
+        test_stats__zero_one_indicators_are_exact_under_count_binning,
+        test_stats__median_of_known_data_within_one_bin,
+        test_stats__constant_data_has_exact_quantiles_and_zero_sd,
+        test_stats__extremes_are_exact,
+        test_stats__empty_and_single_value_accumulators,
+        test_stats__ci95_matches_a_hand_computed_interval,
+        test_stats__window_memory_follows_the_spread_not_the_count,
+        test_stats__descending_values_grow_the_window_downward,
+        test_stats__too_wide_a_window_fails_and_leaves_the_accumulator_unchanged,
+    };
+    const TTest *const grid[] = {
+        test_stats__grid_has_no_regional_cells_for_national_metrics,
+        test_stats__grid_cells_summarise_their_own_slots,
+        test_stats__grid_is_identical_for_1_2_and_4_threads,
+        test_stats__grid_is_identical_for_any_block_split,
+        test_stats__grid_reports_a_failed_cell_from_any_thread,
+    };
+    Suite *s = suite_create("stats");
+    dd_test_add_case(s, "bins", 0, bins, DD_TEST_COUNT(bins));
+    dd_test_add_case(s, "accumulator", 60, accumulator, DD_TEST_COUNT(accumulator));
+    dd_test_add_case(s, "grid", 60, grid, DD_TEST_COUNT(grid));
+    return dd_test_run(s);
 }

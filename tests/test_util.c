@@ -260,3 +260,70 @@ void dd_test_random_input(dd_input *in, gsl_rng *r)
         *dd_params_field(&in->params, &t[i]) = v;
     }
 }
+
+void dd_test_runner_input(dd_input *in)
+{
+    dd_test_input(in, 3, 30, 7000.0, 700.0);
+    dd_test_add_partner(in, DD_ROLE_COUNTER_TERRORISM, 1500.0);
+    in->policy.kind = DD_POLICY_CALENDAR;
+    in->policy.start_month = in->start_month + 12;
+    in->policy.duration_months = 4;
+    in->policy.phases = 2;
+}
+
+void dd_test_collect_init(dd_test_collect *c, long reps, long stop_at)
+{
+    c->next = 0;
+    c->rows = xcalloc((size_t)reps, sizeof *c->rows);
+    c->stop_at = stop_at;
+}
+
+void dd_test_collect_free(dd_test_collect *c)
+{
+    free(c->rows);
+    c->rows = NULL;
+}
+
+int dd_test_collect_rep(void *ctx, long rep, const dd_outcome *o, dd_error *err)
+{
+    dd_test_collect *c = ctx;
+    if (rep != c->next)
+        return dd_error_set(err, DD_ERUN, NULL, 0, "out of order: %ld after %ld", rep, c->next);
+    if (rep == c->stop_at)
+        return dd_error_set(err, DD_EIO, NULL, 0, "disk full (simulated)");
+    c->rows[rep] = *o;
+    c->next++;
+    return DD_OK;
+}
+
+/* memcmp rather than ==, so that NaN and the sign of zero count as bits too. */
+static int same_acc(const dd_acc *a, const dd_acc *b)
+{
+    return a->n == b->n && a->binning == b->binning &&
+           memcmp(&a->shift, &b->shift, sizeof a->shift) == 0 &&
+           memcmp(&a->sum, &b->sum, sizeof a->sum) == 0 &&
+           memcmp(&a->sumsq, &b->sumsq, sizeof a->sumsq) == 0 &&
+           memcmp(&a->min, &b->min, sizeof a->min) == 0 &&
+           memcmp(&a->max, &b->max, sizeof a->max) == 0 && a->lo == b->lo && a->len == b->len &&
+           (a->len == 0 || memcmp(a->bins, b->bins, a->len * sizeof *a->bins) == 0);
+}
+
+int dd_test_same_results(const dd_input *in, const dd_results *a, const dd_results *b)
+{
+    for (int t = 0; t < in->months; t++)
+        for (size_t p = 0; p <= in->n_regions; p++)
+            for (size_t k = 0; k < DD_M_COUNT; k++) {
+                const dd_acc *x = dd_grid_cell(a->grid, t, p, k);
+                const dd_acc *y = dd_grid_cell(b->grid, t, p, k);
+                if ((x == NULL) != (y == NULL) || (x != NULL && !same_acc(x, y)))
+                    return 0;
+            }
+    for (int k = 0; k < DD_O_COUNT; k++)
+        if (!same_acc(&a->summary.measure[k], &b->summary.measure[k]))
+            return 0;
+    if (!same_acc(&a->summary.exit_months, &b->summary.exit_months))
+        return 0;
+    return a->draws.rekey == b->draws.rekey && a->draws.negbin == b->draws.negbin &&
+           a->draws.binomial == b->draws.binomial && a->draws.poisson == b->draws.poisson &&
+           a->draws.gaussian == b->draws.gaussian;
+}

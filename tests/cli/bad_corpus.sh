@@ -11,10 +11,7 @@ for cfg in "$src"/tests/data/bad/*.cfg; do
     [ -n "$line" ] && [ -n "$want" ] || fail "$cfg lacks its expect-line / expect header"
     if [ -n "$file" ]; then where="$(dirname "$cfg")/$file"; else where="$cfg"; fi
     out="$work/out-$n"
-    set +e
-    "$bin" run "$cfg" --out "$out" 2>"$work/err" >"$work/stdout"
-    rc=$?
-    set -e
+    run_rc "$bin" run "$cfg" --out "$out" 2>"$work/err" >"$work/stdout"
     [ $rc -eq 2 ] || fail "$cfg: exit $rc, expected 2"
     [ "$(wc -l <"$work/err")" -eq 1 ] || fail "$cfg: expected one line, got: $(cat "$work/err")"
     grep -qF -- "$where:$line:" "$work/err" || fail "$cfg: expected $where:$line in: $(cat "$work/err")"
@@ -23,9 +20,6 @@ for cfg in "$src"/tests/data/bad/*.cfg; do
 done
 [ $n -ge 20 ] || fail "only $n bad-input files"
 # A missing file is bad input too.
-set +e
-"$bin" run "$work/no-such.cfg" --out "$work/x" 2>/dev/null
-rc=$?
-set -e
+run_rc "$bin" run "$work/no-such.cfg" --out "$work/x" 2>/dev/null
 [ $rc -eq 2 ] || fail "missing scenario file: exit $rc"
 echo "ok ($n files)"

@@ -65,18 +65,12 @@ grep -q '^paired: no$' cmp2/manifest.txt || fail "manifest says paired"
 # --baseline picks the baseline; an unknown one is a usage error.
 "$bin" compare stay leave --baseline leave --out cmp3 --quiet
 grep -q '^vacuum_index,stay,leave,' cmp3/compare.csv || fail "--baseline leave"
-set +e
-"$bin" compare stay leave --baseline nobody --out cmp4 2>err
-rc=$?
-set -e
+run_rc "$bin" compare stay leave --baseline nobody --out cmp4 2>err
 [ $rc -eq 2 ] && [ "$(wc -l <err)" -eq 1 ] && [ ! -e cmp4 ] || fail "unknown baseline: $rc $(cat err)"
 
 # An existing folder is refused and left alone; --force replaces it.
 before=$(ls -l --time-style=+%s.%N cmp cmp/charts | sha256sum)
-set +e
-"$bin" compare stay leave --out cmp 2>err
-rc=$?
-set -e
+run_rc "$bin" compare stay leave --out cmp 2>err
 [ $rc -eq 2 ] && [ "$(wc -l <err)" -eq 1 ] && grep -q -- '--force' err || fail "existing --out: $rc $(cat err)"
 [ "$before" = "$(ls -l --time-style=+%s.%N cmp cmp/charts | sha256sum)" ] || fail "existing folder touched"
 "$bin" compare stay leave --out cmp --force --quiet
@@ -87,14 +81,8 @@ ls | grep -q 'tmp' && fail "a temporary folder was left behind"
 "$bin" help compare | grep -q -- '--baseline' || fail "help compare"
 "$bin" compare --help | grep -q 'paired' || fail "compare --help"
 "$bin" help report | grep -q -- '--title' || fail "help report"
-for args in "compare" "compare stay" "compare stay leave --bogus" "report" "report --bogus x"; do
-    set +e
-    # shellcheck disable=SC2086
-    "$bin" $args >/dev/null 2>&1
-    rc=$?
-    set -e
-    [ $rc -eq 2 ] || fail "'drawdown $args' exited $rc, expected 2"
-done
+expect_usage_errors "compare" "compare stay" "compare stay leave --bogus" "report" \
+    "report --bogus x"
 
 # The default folder is out/compare-<baseline>-vs-<scenario>.
 "$bin" compare stay leave --quiet

@@ -15,10 +15,7 @@ expect_refusal() {
     pattern=$2
     shift 2
     before=$(ls -A | sort)
-    set +e
-    "$bin" "$@" --out res 2>../err >/dev/null
-    rc=$?
-    set -e
+    run_rc "$bin" "$@" --out res 2>../err >/dev/null
     [ $rc -eq "$code" ] || fail "'$*': exit $rc, expected $code ($(cat ../err))"
     [ "$(wc -l <../err)" -eq 1 ] || fail "'$*': expected one line: $(cat ../err)"
     grep -q -- "$pattern" ../err || fail "'$*': message '$(cat ../err)' does not match '$pattern'"
@@ -67,17 +64,11 @@ rm -rf frac
 rm cmp/charts/relapse.png
 expect_refusal 2 '^drawdown: cmp/charts/relapse.png: missing or empty' report cmp
 expect_refusal 2 '^drawdown: empty: not a drawdown run folder' report empty
-set +e
-"$bin" report stay leave 2>../err
-rc=$?
-set -e
+run_rc "$bin" report stay leave 2>../err
 [ $rc -eq 2 ] && grep -q 'several folders needs --out' ../err || fail "report of two folders without --out"
 
 # No gnuplot: exit 1 and an installation hint; nothing written.
-set +e
-DD_GNUPLOT=/nonexistent/gnuplot "$bin" compare stay leave --out res 2>../err
-rc=$?
-set -e
+run_rc env DD_GNUPLOT=/nonexistent/gnuplot "$bin" compare stay leave --out res 2>../err
 [ $rc -eq 1 ] || fail "missing gnuplot: exit $rc"
 [ "$(wc -l <../err)" -eq 1 ] && grep -q 'gnuplot (/nonexistent/gnuplot) not found.*apt-get install gnuplot-nox' ../err ||
     fail "missing gnuplot: $(cat ../err)"

@@ -8,13 +8,11 @@
 # (folder exists) exits 2 with one message and nothing hangs; processes given
 # different seeds refuse to run.
 . "$(dirname "$0")/common.sh"
-mpirun=${4:-mpirun}
 runner_test=$5
-set -- --oversubscribe
-[ "$(id -u)" -eq 0 ] && set -- "$@" --allow-run-as-root
-# No network in sandboxes: keep Open MPI on this machine's shared memory and loopback.
-export OMPI_MCA_btl=self,vader,tcp OMPI_MCA_btl_tcp_if_include=lo
-export OMPI_MCA_oob_tcp_if_include=lo
+mpi_setup "${4:-}"
+# From here "$@" holds the launcher's options.
+# shellcheck disable=SC2086
+set -- $mpi_opts
 cfg=$src/scenarios/mali/historical.cfg
 
 timeout 300 "$mpirun" "$@" -np 3 "$runner_test" || fail "test_mpi_runner failed under mpirun -np 3"

@@ -10,13 +10,11 @@
 # errors (an existing output folder, a missing scenario, an unknown parameter)
 # exit 2 with the message printed once, and nothing hangs.
 . "$(dirname "$0")/common.sh"
-mpirun=${4:-mpirun}
 sens=$5
-set -- --oversubscribe
-[ "$(id -u)" -eq 0 ] && set -- "$@" --allow-run-as-root
-# No network in sandboxes: keep Open MPI on this machine's shared memory and loopback.
-export OMPI_MCA_btl=self,vader,tcp OMPI_MCA_btl_tcp_if_include=lo
-export OMPI_MCA_oob_tcp_if_include=lo
+mpi_setup "${4:-}"
+# From here "$@" holds the launcher's options.
+# shellcheck disable=SC2086
+set -- $mpi_opts
 cfg=$src/scenarios/mali/historical.cfg
 anchor=$src/analysis/calibration/anchor.cfg
 

@@ -7,10 +7,7 @@ out="$work/res"
 "$bin" run "$cfg" --out "$out" --quiet --reps 8
 echo "keep me" >"$out/notes.txt"
 before=$(ls -l --time-style=+%s.%N "$out" | sha256sum)
-set +e
-"$bin" run "$cfg" --out "$out" --reps 8 2>"$work/err"
-rc=$?
-set -e
+run_rc "$bin" run "$cfg" --out "$out" --reps 8 2>"$work/err"
 [ $rc -eq 2 ] || fail "expected exit 2 for an existing folder, got $rc"
 [ "$(wc -l <"$work/err")" -eq 1 ] || fail "expected one line on stderr: $(cat "$work/err")"
 grep -q -- '--force' "$work/err" || fail "message does not name --force: $(cat "$work/err")"
@@ -24,10 +21,7 @@ grep -q '^seed: 5$' "$out/manifest.txt" || fail "--force did not write the new r
 
 mkdir -p "$work/precious"
 echo "data" >"$work/precious/thesis.txt"
-set +e
-"$bin" run "$cfg" --out "$work/precious" --force --quiet --reps 4 2>"$work/err2"
-rc=$?
-set -e
+run_rc "$bin" run "$cfg" --out "$work/precious" --force --quiet --reps 4 2>"$work/err2"
 [ $rc -eq 2 ] || fail "expected exit 2 when --force meets a non-result folder, got $rc"
 [ -f "$work/precious/thesis.txt" ] || fail "--force deleted a folder that was not a result"
 echo ok

@@ -39,10 +39,7 @@ for f in leave/report/charts/*.gp; do
 done
 
 # Existing report: refused without --force.
-set +e
-"$bin" report leave 2>err
-rc=$?
-set -e
+run_rc "$bin" report leave 2>err
 [ $rc -eq 2 ] && grep -q -- '--force' err || fail "existing report: $rc $(cat err)"
 "$bin" report leave --force --quiet
 

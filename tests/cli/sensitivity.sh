@@ -48,11 +48,8 @@ done
 
 # An existing folder is refused without --force, untouched; --force replaces it.
 before=$(ls -l --time-style=+%s.%N "$work/t1" | sha256sum)
-set +e
 # shellcheck disable=SC2086
-"$bin" "$dir" $args --out "$work/t1" 2>"$work/err"
-rc=$?
-set -e
+run_rc "$bin" "$dir" $args --out "$work/t1" 2>"$work/err"
 [ $rc -eq 2 ] || fail "rerun without --force: exit $rc, expected 2"
 [ "$(wc -l <"$work/err")" -eq 1 ] || fail "expected one line: $(cat "$work/err")"
 grep -q -- '--force' "$work/err" || fail "message does not name --force: $(cat "$work/err")"
@@ -66,20 +63,14 @@ mkdir -p "$work/bad"
 cp "$dir"/*.cfg "$work/bad/"
 sed 's/^host_quality = .*/host_quality = 1.7;/' "$dir/base.cfg" >"$work/bad/base.cfg"
 line=$(grep -n '^host_quality = 1.7;' "$work/bad/base.cfg" | cut -d: -f1)
-set +e
-"$bin" "$work/bad" --reps 4 --quiet --out "$work/bad-out" 2>"$work/err"
-rc=$?
-set -e
+run_rc "$bin" "$work/bad" --reps 4 --quiet --out "$work/bad-out" 2>"$work/err"
 [ $rc -eq 2 ] || fail "bad scenario: exit $rc, expected 2"
 [ "$(wc -l <"$work/err")" -eq 1 ] || fail "bad scenario: expected one line: $(cat "$work/err")"
 grep -qF "$work/bad/base.cfg:$line:" "$work/err" || fail "bad scenario: no file:line in $(cat "$work/err")"
 [ ! -e "$work/bad-out" ] || fail "bad scenario: output written"
 for args2 in "" "$dir --reps 1" "$dir --param no_such" "$dir --param troop_weight" "$dir --bogus"; do
-    set +e
     # shellcheck disable=SC2086
-    "$bin" $args2 --out "$work/usage-out" >/dev/null 2>"$work/err"
-    rc=$?
-    set -e
+    run_rc "$bin" $args2 --out "$work/usage-out" >/dev/null 2>"$work/err"
     [ $rc -eq 2 ] || fail "'drawdown-sensitivity $args2': exit $rc, expected 2"
     [ "$(wc -l <"$work/err")" -eq 1 ] || fail "'$args2': expected one line: $(cat "$work/err")"
     [ ! -e "$work/usage-out" ] || fail "'$args2': output written"

@@ -4,15 +4,8 @@
 "$bin" --version | grep -q '^drawdown [0-9]' || fail "--version"
 "$bin" help run | grep -q -- '--threads' || fail "help run"
 "$bin" run --help | grep -q -- '--force' || fail "run --help"
-for args in "" "frobnicate" "run" "run a.cfg b.cfg" "run x.cfg --reps 0" "run x.cfg --threads -1" \
-    "run x.cfg --seed abc" "run x.cfg --bogus" "check" "help nothing"; do
-    set +e
-    # shellcheck disable=SC2086
-    "$bin" $args >/dev/null 2>&1
-    rc=$?
-    set -e
-    [ $rc -eq 2 ] || fail "'drawdown $args' exited $rc, expected 2"
-done
+expect_usage_errors "" "frobnicate" "run" "run a.cfg b.cfg" "run x.cfg --reps 0" \
+    "run x.cfg --threads -1" "run x.cfg --seed abc" "run x.cfg --bogus" "check" "help nothing"
 cd "$work"
 "$bin" check "$src/scenarios/mali/historical.cfg" | grep -q 'consent_revoked' || fail "check output"
 [ -z "$(ls -A "$work")" ] || fail "check wrote files"
