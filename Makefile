@@ -12,13 +12,17 @@
 #                 summary written into engine/MODEL.md (a few minutes)
 #   make test-mpi the optional MPI build (-DDD_MPI=ON, OpenMPI installed as root)
 #                 and its tests, including mpirun -np 3 against one process
+#   make fuzz     the optional libFuzzer build (clang, installed as root) and a
+#                 run of the scenario-loader fuzzer, FUZZ_SECONDS long (60);
+#                 inputs that break it land in out/fuzz/ (tests/fuzz/run.sh)
 #   make clean    remove build folders (out/ is left alone)
 
 JOBS ?= $(shell nproc 2>/dev/null || echo 2)
+FUZZ_SECONDS ?= 60
 CMAKE ?= cmake
 
 .PHONY: all build deps deps-test demo test test-werror test-sanitize test-mpi bench sensitivity \
-	clean format
+	fuzz clean format
 
 all: build
 
@@ -55,6 +59,15 @@ test-mpi:
 	$(CMAKE) --build build-mpi -j $(JOBS) -- --no-print-directory
 	cd build-mpi && ctest --output-on-failure -j $(JOBS)
 
+# OpenMP off: the fuzz targets run one input at a time, and clang's OpenMP
+# runtime (libomp) is not among the packages.
+fuzz:
+	@.ci/deps fuzz
+	CC=clang $(CMAKE) -S . -B build-fuzz -DCMAKE_BUILD_TYPE=RelWithDebInfo -DDD_FUZZ=ON \
+		-DDD_OPENMP=OFF -DDD_BUILD_TESTS=OFF -DDD_WERROR=ON >/dev/null
+	$(CMAKE) --build build-fuzz -j $(JOBS) --target fuzz_scenario -- --no-print-directory
+	sh tests/fuzz/run.sh build-fuzz $(FUZZ_SECONDS)
+
 bench: build
 	@sh tests/bench/run.sh build
 
@@ -62,7 +75,7 @@ sensitivity: build
 	@sh analysis/sensitivity/update-model-md.sh build
 
 clean:
-	rm -rf build build-test build-asan build-mpi
+	rm -rf build build-test build-asan build-mpi build-fuzz
 
 format:
 	clang-format -i engine/*/*.c engine/*/*.h tests/*.c

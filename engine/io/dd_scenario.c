@@ -12,6 +12,8 @@
  * written in the @include, not as the path it opened; resolve_file() turns it
  * back into the path so that messages point at a file the user can open.
  */
+#define _POSIX_C_SOURCE 200809L /* getline */
+
 #include "dd_scenario.h"
 
 #include <ctype.h>
@@ -23,6 +25,7 @@
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include <libconfig.h>
 
@@ -1689,6 +1692,63 @@ static char *folder_of(const char *path, int *oom)
     return dir;
 }
 
+/* libconfig refuses nesting deeper than this; the check below stops there too. */
+#define INCLUDE_DEPTH_MAX 10
+
+/*
+ * libconfig reads an @include with a flex scanner that exits the whole
+ * program when the name is a folder ("input in flex scanner failed"; `@include
+ * ""` names the scenario's own folder) and would wait forever on a pipe. So
+ * every @include of `file` and, down the nesting, of the files it includes is
+ * looked at first, resolved as libconfig does (relative to `incdir`, the
+ * scenario's folder, at every depth; the name ends at its closing quote or at
+ * a NUL byte), and anything that exists but is not a regular file is refused
+ * at its file and line. Missing files and nesting beyond INCLUDE_DEPTH_MAX are
+ * left to libconfig, which reports them. Returns DD_OK, DD_ECONFIG with `err`
+ * filled, or 1 once the nesting limit is reached (stop looking: libconfig
+ * will stop there too).
+ */
+static int check_includes(const char *file, const char *incdir, int depth, dd_error *err)
+{
+    if (depth > INCLUDE_DEPTH_MAX)
+        return 1;
+    FILE *f = fopen(file, "r");
+    if (f == NULL)
+        return DD_OK;
+    char *text = NULL;
+    size_t cap = 0;
+    int line = 0, rc = DD_OK;
+    while (rc == DD_OK && getline(&text, &cap, f) >= 0) {
+        line++;
+        const char *p = text + strspn(text, " \t");
+        if (strncmp(p, "@include", 8) != 0)
+            continue;
+        p += 8;
+        p += strspn(p, " \t");
+        if (*p != '"')
+            continue;
+        const char *name = p + 1;
+        int n = (int)strcspn(name, "\"");
+        char target[PATH_BUF];
+        if (name[0] == '/' || incdir == NULL)
+            snprintf(target, sizeof target, "%.*s", n, name);
+        else
+            snprintf(target, sizeof target, "%s/%.*s", incdir, n, name);
+        struct stat st;
+        if (stat(target, &st) != 0)
+            continue;
+        if (!S_ISREG(st.st_mode))
+            rc = dd_error_set(err, DD_ECONFIG, file, line,
+                              "@include \"%.*s\" is not a file (%s is a %s)", n, name, target,
+                              S_ISDIR(st.st_mode) ? "folder" : "device or pipe");
+        else
+            rc = check_includes(target, incdir, depth + 1, err);
+    }
+    free(text);
+    fclose(f);
+    return rc;
+}
+
 int dd_scenario_load(const char *path, dd_input *in, dd_error *err)
 {
     dd_input_init(in);
@@ -1715,12 +1775,17 @@ int dd_scenario_load(const char *path, dd_input *in, dd_error *err)
         return dd_error_set(err, DD_ENOMEM, path, 0, "out of memory");
     loader ld = {in, err, path, incdir};
 
+    int rc = check_includes(path, incdir, 1, err);
+    if (rc == DD_ECONFIG) {
+        free(incdir);
+        return rc;
+    }
+
     config_t cfg;
     config_init(&cfg);
     if (incdir != NULL)
         config_set_include_dir(&cfg, incdir);
 
-    int rc;
     if (!config_read_file(&cfg, path)) {
         if (config_error_type(&cfg) == CONFIG_ERR_FILE_IO) {
             rc = dd_error_set(err, DD_ECONFIG, path, 0, "cannot read scenario file: %s",
