@@ -31,6 +31,11 @@ typedef struct text {
 } text;
 
 static void tx_vadd(text *t, const char *f, va_list ap)
+#if defined(__GNUC__)
+    __attribute__((format(printf, 2, 0)))
+#endif
+    ;
+static void tx_vadd(text *t, const char *f, va_list ap)
 {
     if (t->failed)
         return;
