@@ -396,6 +396,17 @@ static void metric_words(const char *metric, const char **title, const char **ax
     *axis = l != NULL ? l->axis : metric;
 }
 
+/*
+ * Whether charts place a run at its median exit month (a dashed line, the month of a map):
+ * only when at least half of its replications left. exit_p50 is the median among the
+ * replications that left (dd_results.h), so where few left, a line there would read as
+ * the scenario's usual exit when most runs never left at all.
+ */
+static int marks_exit(const dd_run *run)
+{
+    return run->exit_p50 >= 0 && run->exited_share >= 0.5;
+}
+
 /* A run's exit months as text: the 5th percentile, the 95th and the median. */
 static void exit_months(const dd_run *run, char p05[DD_MONTH_STR], char p95[DD_MONTH_STR],
                         char p50[DD_MONTH_STR])
@@ -408,7 +419,7 @@ static void exit_months(const dd_run *run, char p05[DD_MONTH_STR], char p95[DD_M
 /* The exit marker of one run: shading of the 5th-95th percentile months, a dashed median. */
 static void gp_exit_marks(FILE *f, const dd_run *run, int *obj, const char *colour)
 {
-    if (run->exit_p50 < 0)
+    if (!marks_exit(run))
         return;
     char a[DD_MONTH_STR], b[DD_MONTH_STR], m[DD_MONTH_STR];
     exit_months(run, a, b, m);
@@ -552,9 +563,9 @@ static int chart_regions(const char *dir, const dd_run *run, size_t metric, dd_c
                 "       datafile index %zu using 1:4 with lines lw 2 lc rgb \"%s\" title "
                 "\"median\"%s\n",
                 r, FAN_COLOUR,
-                run->exit_p50 >= 0 ? ", NaN with lines dt 2 lw 2 lc rgb \"#555555\" title "
-                                     "\"exit (median month)\""
-                                   : "");
+                marks_exit(run) ? ", NaN with lines dt 2 lw 2 lc rgb \"#555555\" title "
+                                  "\"exit (median month)\""
+                                : "");
     }
     fprintf(f, "  unset multiplot\n");
     if ((rc = gp_close(&g, err)) != 0)
@@ -563,7 +574,9 @@ static int chart_regions(const char *dir, const dd_run *run, size_t metric, dd_c
         "%s in each region, on one common scale so the panels can be compared: the line is the "
         "median of the replications, the band holds 90%% of them%s. Years on the time axis are "
         "written '14 for 2014.",
-        title_w, run->exit_p50 >= 0 ? "; the dashed line is the median exit month" : "");
+        title_w, marks_exit(run) ? "; the dashed line is the median exit month"
+                 : run->exit_p50 >= 0 ? "; no exit line: fewer than half of the replications left"
+                                      : "");
     return set_add(set, t.stem, t.title, t.caption, err);
 }
 
@@ -775,14 +788,14 @@ static double tile_side(const dd_run *run)
 
 /*
  * The month the map shows, also as text: median exit + vacuum window, or
- * the run's last month (*clamped set) when that comes earlier or the
- * mission never left.
+ * the run's last month (*clamped set) when that comes earlier, or when
+ * fewer than half of the replications left (marks_exit).
  */
 static int map_month(const dd_run *run, int *clamped, char text[DD_MONTH_STR])
 {
     int last = last_month(run);
-    int m = run->exit_p50 < 0 ? last : run->exit_p50 + (int)run->input.params.vacuum_window_months;
-    *clamped = run->exit_p50 < 0 || m > last;
+    int m = !marks_exit(run) ? last : run->exit_p50 + (int)run->input.params.vacuum_window_months;
+    *clamped = !marks_exit(run) || m > last;
     if (m > last)
         m = last;
     month_str(m, text);
@@ -893,6 +906,9 @@ static int chart_map(const char *dir, const char *stem, const dd_run *runs, cons
         const char *who = n > 1 ? run->name : t.title;
         if (run->exit_p50 < 0)
             fmt(panel, sizeof panel, "%s\n%s (last month; the mission did not leave)", who, m);
+        else if (!marks_exit(run))
+            fmt(panel, sizeof panel, "%s\n%s (last month; most replications did not leave)", who,
+                m);
         else if (clamped)
             fmt(panel, sizeof panel, "%s\n%s (last month; less than two years after the exit)", who,
                 m);
@@ -1045,7 +1061,7 @@ static int chart_compare_fan(const char *dir, const dd_run *runs, const size_t *
         return rc;
 
     static const char *const keys[] = {"shading: middle 50% of replications",
-                                       "dashed: exit, median month"};
+                                       "dashed: median exit month, where most left"};
     /* A taller canvas for a longer key keeps the plot itself the same size. */
     int more = compare_key_rows(runs, order, n, keys, 2, 1040);
     out_file g;
@@ -1058,7 +1074,7 @@ static int chart_compare_fan(const char *dir, const dd_run *runs, const size_t *
     int obj = 0;
     for (size_t k = 0; k < n; k++) {
         const dd_run *r = &runs[order[k]];
-        if (r->exit_p50 < 0)
+        if (!marks_exit(r))
             continue;
         char m[DD_MONTH_STR];
         month_str(r->exit_p50, m);
@@ -1084,7 +1100,7 @@ static int chart_compare_fan(const char *dir, const dd_run *runs, const size_t *
     fmt(t.caption, sizeof t.caption,
         "%s for the whole country, one colour per scenario: the line is the median of the "
         "replications, the shading their middle half, the dashed vertical line the scenario's "
-        "median exit month. Where scenarios coincide, the one drawn last (lowest in the legend) "
+        "median exit month (drawn only where at least half of the replications left). Where scenarios coincide, the one drawn last (lowest in the legend) "
         "hides the others. Where the shadings of two scenarios overlap, single replications of "
         "the two often cross; the paired differences in the table say how often one is above "
         "the other.",

@@ -14,7 +14,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
+#include "dd_chart.h"
 #include "dd_compare.h"
 #include "dd_month.h"
 #include "dd_report.h"
@@ -348,6 +350,67 @@ START_TEST(comparison_paragraphs)
 }
 END_TEST
 
+/* The comparison fan script of two fake runs, as text (the caller frees). */
+static char *compare_fan_script(const dd_run *runs)
+{
+    char dir[] = "/tmp/dd_test_chart_XXXXXX";
+    ck_assert_ptr_nonnull(mkdtemp(dir));
+    dd_chart_set set = {NULL, 0, 0};
+    dd_error err;
+    int rc = dd_chart_compare(dir, runs, 2, 0, &set, &err);
+    ck_assert_msg(rc == 0, "%s", err.msg);
+    char path[256];
+    snprintf(path, sizeof path, "%s/compare_fan_armed_control.gp", dir);
+    FILE *f = fopen(path, "r");
+    ck_assert_ptr_nonnull(f);
+    fseek(f, 0, SEEK_END);
+    char *text = dd_test_stream_text(f);
+    fclose(f);
+    for (size_t i = 0; i < set.n; i++) {
+        static const char *const ext[] = {".gp", ".dat"};
+        for (size_t e = 0; e < 2; e++) {
+            snprintf(path, sizeof path, "%s/%s%s", dir, set.items[i].name, ext[e]);
+            unlink(path);
+        }
+    }
+    dd_chart_set_free(&set);
+    ck_assert_int_eq(rmdir(dir), 0);
+    return text;
+}
+
+/*
+ * A comparison fan marks a scenario's median exit month only where at least
+ * half of its replications left: exit_p50 is the median among those that
+ * left, so a line for a scenario that mostly stayed would put its usual exit
+ * where only a few runs had one.
+ */
+START_TEST(exit_line_only_where_most_left)
+{
+    dd_run runs[2];
+    fake_run(&runs[0], 1); /* all four leave in 2021-01 */
+    fake_run(&runs[1], 1);
+    snprintf(runs[1].name, sizeof runs[1].name, "mostly-stay");
+    for (int i = 1; i < 4; i++)
+        runs[1].exit_month[i] = -1;
+    runs[1].exit_p05 = runs[1].exit_p50 = runs[1].exit_p95 = runs[1].start_month + 15;
+    runs[1].exited_share = 0.25;
+
+    char *gp = compare_fan_script(runs);
+    ck_assert_msg(strstr(gp, "set arrow 1 from \"2021-01\"") != NULL, "%s", gp);
+    ck_assert_msg(strstr(gp, "2021-04") == NULL, "one run in four left, yet: %s", gp);
+    ck_assert_ptr_null(strstr(gp, "set arrow 2"));
+    free(gp);
+
+    runs[1].exit_month[1] = runs[1].exit_p50;
+    runs[1].exited_share = 0.5; /* half left: the median exit month is theirs */
+    gp = compare_fan_script(runs);
+    ck_assert_msg(strstr(gp, "set arrow 2 from \"2021-04\"") != NULL, "%s", gp);
+    free(gp);
+    dd_run_free(&runs[0]);
+    dd_run_free(&runs[1]);
+}
+END_TEST
+
 /* ------------------------------------------------------------- page */
 
 START_TEST(page_is_self_contained)
@@ -394,7 +457,8 @@ int main(void)
     const TTest *const sentences[] = {numbers,     worse_and_sure,     better_and_sure,
                                       cannot_tell, exact_and_unpaired, indicators};
     const TTest *const paragraphs[] = {run_vacuum_paragraph, run_without_exit,
-                                       comparison_paragraphs, page_is_self_contained};
+                                       comparison_paragraphs, page_is_self_contained,
+                                       exit_line_only_where_most_left};
     Suite *s = suite_create("report");
     dd_test_add_case(s, "sentences", 0, sentences, DD_TEST_COUNT(sentences));
     dd_test_add_case(s, "paragraphs", 0, paragraphs, DD_TEST_COUNT(paragraphs));
