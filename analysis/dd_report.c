@@ -1530,7 +1530,8 @@ int dd_report_write(FILE *f, const char *title, const char *program, const dd_re
     h_raw(&h, "</ol>\n</nav>\n");
     if (n_runs > 0) {
         h_raw(&h, "<h2 id=\"index\">Scenarios in this report</h2>\n<table><tr><th>scenario</th>"
-                  "<th>description</th><th>policy</th><th>left in</th><th>median exit</th>"
+                  "<th>description</th><th>policy</th><th>left in</th><th>median exit of those "
+                  "that left</th>"
                   "</tr>\n");
         for (size_t i = 0; i < n; i++) {
             const dd_run *r = items[i].run;
