@@ -13,9 +13,9 @@
 #   make test-mpi the optional MPI build (-DDD_MPI=ON, OpenMPI installed as root)
 #                 and its tests, including mpirun -np 3 against one process
 #   make fuzz     the optional libFuzzer build (clang, installed as root) and a
-#                 run of the fuzzers of scenario files and of run folders,
-#                 FUZZ_SECONDS in all (60); inputs that break one land in
-#                 out/fuzz/ (tests/fuzz/run.sh)
+#                 run of the fuzzers of scenario files, run folders and
+#                 comparison folders, FUZZ_SECONDS in all (60); inputs that
+#                 break one land in out/fuzz/ (tests/fuzz/run.sh)
 #   make clean    remove build folders (out/ is left alone)
 
 JOBS ?= $(shell nproc 2>/dev/null || echo 2)
@@ -66,8 +66,8 @@ fuzz:
 	@.ci/deps fuzz
 	CC=clang $(CMAKE) -S . -B build-fuzz -DCMAKE_BUILD_TYPE=RelWithDebInfo -DDD_FUZZ=ON \
 		-DDD_OPENMP=OFF -DDD_BUILD_TESTS=OFF -DDD_WERROR=ON >/dev/null
-	$(CMAKE) --build build-fuzz -j $(JOBS) --target drawdown fuzz_scenario fuzz_results -- \
-		--no-print-directory
+	$(CMAKE) --build build-fuzz -j $(JOBS) --target drawdown fuzz_scenario fuzz_results \
+		fuzz_compare -- --no-print-directory
 	sh tests/fuzz/run.sh build-fuzz $(FUZZ_SECONDS)
 
 bench: build
