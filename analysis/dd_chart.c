@@ -794,8 +794,9 @@ static double tile_side(const dd_run *run)
 static int map_month(const dd_run *run, int *clamped, char text[DD_MONTH_STR])
 {
     int last = last_month(run);
-    int m = !marks_exit(run) ? last : run->exit_p50 + (int)run->input.params.vacuum_window_months;
-    *clamped = !marks_exit(run) || m > last;
+    const int marked = marks_exit(run);
+    int m = marked ? run->exit_p50 + (int)run->input.params.vacuum_window_months : last;
+    *clamped = !marked || m > last;
     if (m > last)
         m = last;
     month_str(m, text);
@@ -1100,8 +1101,8 @@ static int chart_compare_fan(const char *dir, const dd_run *runs, const size_t *
     fmt(t.caption, sizeof t.caption,
         "%s for the whole country, one colour per scenario: the line is the median of the "
         "replications, the shading their middle half, the dashed vertical line the scenario's "
-        "median exit month (drawn only where at least half of the replications left). Where scenarios coincide, the one drawn last (lowest in the legend) "
-        "hides the others. Where the shadings of two scenarios overlap, single replications of "
+        "median exit month (drawn only where at least half of the replications left). Where "
+        "scenarios coincide, the one drawn last (lowest in the legend) hides the others. Where the shadings of two scenarios overlap, single replications of "
         "the two often cross; the paired differences in the table say how often one is above "
         "the other.",
         title_w);

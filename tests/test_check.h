@@ -45,7 +45,8 @@ void dd_test_assert_contains(const char *text, const char *const *wanted, size_t
 
 /*
  * The bytes of `f` from its start to its current position (for a stream only
- * written to: everything written so far), as a NUL-terminated string the
+ * written to: everything written so far; for a file opened to read and
+ * positioned at its end: the whole file), as a NUL-terminated string the
  * caller frees; `f` stays open, back at that position. Fails the test when
  * `f` cannot be flushed, measured or read.
  */
