@@ -1338,8 +1338,9 @@ static int write_run(html *h, const dd_report_item *it, dd_error *err)
     for (size_t e = 0; e < r->input.n_events; e++) {
         const dd_event *de = &r->input.events[e];
         tx_add(&ev, "%s%s %s", e ? "; " : "", month(de->month).s, dd_event_name(de->type));
-        /* An offensive acts on one region: name it, or the line reads as national. */
-        if (de->type == DD_EVENT_OFFENSIVE && de->region >= 0 &&
+        /* An offensive or a militia acts on one region: name it, or the line reads as
+           national. */
+        if ((de->type == DD_EVENT_OFFENSIVE || de->type == DD_EVENT_MILITIA) && de->region >= 0 &&
             (size_t)de->region < r->input.n_regions)
             tx_add(&ev, " in %s", r->input.regions[de->region].name);
     }

@@ -152,8 +152,8 @@ START_TEST(test_effects__losing_consent_weakens_protection_more_against_state_fo
     /* Fjelde, Hultman & Nilsson 2019: local presence protects against armed groups more than
        against state forces, because access needs consent. A local deployment of 2,000 troops
        and 500 police; consent 1.0 against 0.3 (no revocation). With very dense deployments
-       (beyond about 5,000 troops in one region) the troops' protection is so steep that the
-       two rises become equal: engine/MODEL.md, "Published effects". */
+       (beyond about 8,000 troops and 500 police in one region) the troops' protection is so
+       steep that the two rises become equal: engine/MODEL.md, "Published effects". */
     dd_input high, low;
     country(&high, 2000.0, 500.0);
     country(&low, 2000.0, 500.0);
@@ -245,7 +245,7 @@ END_TEST
  * below the published sizes, whose match is reported (engine/MODEL.md) rather than
  * tested, but above what the mission does here when it no longer deters (troop and
  * police weights 0: it still builds authority and mentors the host, and war comes only
- * 8-16% less often), so such a mission fails both tests.
+ * 10-13% less often), so such a mission fails both tests.
  */
 #define WAR_REPS 1000
 #define WAR_DEATHS 1000.0

@@ -112,6 +112,24 @@ START_TEST(test_input__an_offensive_needs_a_region_and_fighters)
 }
 END_TEST
 
+START_TEST(test_input__a_militia_needs_a_region_and_members)
+{
+    dd_input in;
+    dd_error err;
+    dd_test_input(&in, 2, 12, 1000.0, 100.0);
+    dd_test_add_militia(&in, 1, 3, 3000.0);
+    ck_assert_int_eq(check(&in, &err), DD_OK);
+    in.events[0].region = 2;
+    ck_assert_int_eq(check(&in, &err), DD_ERANGE);
+    ck_assert_str_eq(err.msg, "militia: region index 2 is not a region");
+    in.events[0].region = 0;
+    in.events[0].magnitude = -5.0;
+    ck_assert_int_eq(check(&in, &err), DD_ERANGE);
+    ck_assert_str_eq(err.msg, "militia: magnitude = -5 members must be > 0 and at most 1e+06");
+    dd_input_free(&in);
+}
+END_TEST
+
 START_TEST(test_input__negative_counts_and_bad_shares_are_refused)
 {
     dd_input in;
@@ -163,6 +181,7 @@ int main(void)
         test_input__dates_must_increase,
         test_input__events_outside_the_horizon_are_refused,
         test_input__an_offensive_needs_a_region_and_fighters,
+        test_input__a_militia_needs_a_region_and_members,
         test_input__negative_counts_and_bad_shares_are_refused,
         test_input__calendar_policy_is_checked,
     };

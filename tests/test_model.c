@@ -548,6 +548,110 @@ START_TEST(test_model__an_offensive_raises_its_region_s_deaths_in_the_months_aft
 }
 END_TEST
 
+/*
+ * Civilians killed by a militia of 3,000 members in a one-region country with `troops`
+ * mission troops: the mean per month over 12 months and 400 replications (seed 23), and its
+ * standard error (from the replications' totals). Violence is off, so the militia's victims
+ * are the only deaths; consent, contributors and shocks are off, so the mission's freedom
+ * of movement stays 1 and its troops stay.
+ */
+static double militia_monthly_deaths(double troops, double *se)
+{
+    dd_input in;
+    dd_test_input(&in, 1, 12, troops, 0.0);
+    in.mechanisms[DD_MECH_VIOLENCE] = 0;
+    in.mechanisms[DD_MECH_CONSENT] = 0;
+    in.mechanisms[DD_MECH_CONTRIBUTORS] = 0;
+    in.mechanisms[DD_MECH_SHOCKS] = 0;
+    dd_test_add_militia(&in, 0, 0, 3000.0);
+    sim s;
+    sim_open(&s, &in);
+    const int reps = 400;
+    double sum = 0.0, sumsq = 0.0;
+    for (int rep = 0; rep < reps; rep++) {
+        dd_outcome o;
+        sim_run(&s, 23, (uint64_t)rep, &o);
+        double d = 0.0;
+        for (int t = 0; t < 12; t++) {
+            ck_assert(obs(&s, t, 1, DD_M_FATALITIES) == obs(&s, t, 1, DD_M_CIVILIAN_FATALITIES));
+            d += obs(&s, t, 1, DD_M_CIVILIAN_FATALITIES) / 12.0;
+        }
+        sum += d;
+        sumsq += d * d;
+    }
+    double mean = sum / reps;
+    *se = sqrt(fmax(0.0, (sumsq - reps * mean * mean) / (reps - 1)) / reps);
+    sim_close(&s);
+    dd_input_free(&in);
+    return mean;
+}
+
+START_TEST(test_model__militia_attacks_kill_at_their_rate_less_where_troops_protect)
+{
+    /* Attacks are Poisson with mean a M / 1000 times the share the mission lets happen,
+       exp(-b_T T / 1000), each killing militia_deaths_per_attack on average: 87.6 a month
+       with no troops, e^-1 of it with 2,000 troops (b_T = 0.5). The tolerance, 4 standard
+       errors of the mean (about 1.7 and 0.7 deaths), is far below a change of either factor. */
+    dd_params p;
+    dd_params_default(&p);
+    const double unprotected = p.militia_attacks_per_1000_month * 3000.0 / 1000.0 *
+                               p.militia_deaths_per_attack;
+    double se = 0.0;
+    double none = militia_monthly_deaths(0.0, &se);
+    ck_assert_msg(fabs(none - unprotected) < 4.0 * se, "no troops: %g a month, expected %g (se %g)",
+                  none, unprotected, se);
+    double guarded = militia_monthly_deaths(2000.0, &se);
+    double expected = unprotected * exp(-p.civilian_protection_troops * 2000.0 / 1000.0);
+    ck_assert_msg(fabs(guarded - expected) < 4.0 * se,
+                  "2,000 troops: %g a month, expected %g (se %g)", guarded, expected, se);
+}
+END_TEST
+
+START_TEST(test_model__a_militia_acts_in_its_region_from_its_month)
+{
+    /* Every mechanism on, 3,000 members join region 1 (of 2) in month 12. The militia's
+       draws come last in a region-month, so everything before month 12, and region 0 in
+       month 12, is identical bit for bit; in month 12 region 1's extra deaths are all
+       civilians. Summed over 100 replications they are positive. Switched off, the militia
+       leaves the whole run as it was without it. */
+    dd_input with, without, off;
+    dd_test_input(&with, 2, 24, 4000.0, 400.0);
+    dd_test_input(&without, 2, 24, 4000.0, 400.0);
+    dd_test_input(&off, 2, 24, 4000.0, 400.0);
+    dd_test_add_militia(&with, 1, 12, 3000.0);
+    dd_test_add_militia(&off, 1, 12, 3000.0);
+    off.mechanisms[DD_MECH_MILITIAS] = 0;
+    sim a, b, c;
+    sim_open(&a, &with);
+    sim_open(&b, &without);
+    sim_open(&c, &off);
+    double extra = 0.0;
+    for (uint64_t rep = 0; rep < 100; rep++) {
+        dd_outcome oa, ob, oc;
+        sim_run(&a, 29, rep, &oa);
+        sim_run(&b, 29, rep, &ob);
+        sim_run(&c, 29, rep, &oc);
+        ck_assert_mem_eq(b.series, c.series, (size_t)24 * b.stride * sizeof *b.series);
+        ck_assert_mem_eq(a.series, b.series, (size_t)12 * a.stride * sizeof *a.series);
+        for (int m = 0; m < DD_M_COUNT; m++)
+            ck_assert(obs(&a, 12, 0, (dd_metric)m) == obs(&b, 12, 0, (dd_metric)m));
+        double civ = obs(&a, 12, 1, DD_M_CIVILIAN_FATALITIES) -
+                     obs(&b, 12, 1, DD_M_CIVILIAN_FATALITIES);
+        ck_assert(civ >= 0.0);
+        ck_assert(obs(&a, 12, 1, DD_M_FATALITIES) - obs(&b, 12, 1, DD_M_FATALITIES) == civ);
+        ck_assert(obs(&a, 12, 1, DD_M_EVENTS) >= obs(&b, 12, 1, DD_M_EVENTS));
+        extra += civ;
+    }
+    ck_assert(extra > 0.0);
+    sim_close(&a);
+    sim_close(&b);
+    sim_close(&c);
+    dd_input_free(&with);
+    dd_input_free(&without);
+    dd_input_free(&off);
+}
+END_TEST
+
 START_TEST(test_model__step_is_pure)
 {
     dd_input in;
@@ -648,6 +752,7 @@ static void full_scenario(dd_input *in)
     in->params.coup_per_year = 3.0;
     in->params.disinformation_per_year = 3.0;
     in->regions[0].armed_strength = 2500.0;
+    dd_test_add_militia(in, 1, 6, 2000.0);
 }
 
 /* Sum over months of the national value of a metric, over a few replications. */
@@ -686,6 +791,7 @@ START_TEST(test_model__each_switch_changes_the_outputs_it_should)
         {DD_MECH_ACCOUNTABILITY, DD_M_CIVILIAN_FATALITIES_STATE},
         {DD_MECH_DISPLACEMENT, DD_M_DISPLACED},
         {DD_MECH_SHOCKS, DD_M_CONSENT},
+        {DD_MECH_MILITIAS, DD_M_CIVILIAN_FATALITIES},
     };
     ck_assert_int_eq((int)(sizeof cases / sizeof cases[0]), DD_MECH_COUNT);
     dd_input on;
@@ -801,6 +907,8 @@ int main(void)
         test_model__an_offensive_adds_exactly_its_fighters_in_its_month,
         test_model__an_offensive_fights_in_the_month_it_arrives,
         test_model__an_offensive_raises_its_region_s_deaths_in_the_months_after,
+        test_model__militia_attacks_kill_at_their_rate_less_where_troops_protect,
+        test_model__a_militia_acts_in_its_region_from_its_month,
         test_model__random_numbers_stay_in_step_per_region,
         test_model__vacuum_index_measures_control_after_exit,
         test_model__each_switch_changes_the_outputs_it_should,

@@ -977,6 +977,52 @@ START_TEST(test_scenario__offensive_needs_a_known_region_and_fighters)
 }
 END_TEST
 
+START_TEST(test_scenario__militia_is_read_written_described_and_checked)
+{
+    char *text = scenario_text(PLAIN_REGIONS,
+                               "events = ( { date = \"2014-03\"; type = \"militia\";\n"
+                               "    region = \"Gao\"; magnitude = 3150; } );\n");
+    dd_input in;
+    dd_error err;
+    ck_assert_msg(load_text(text, &in, &err) == DD_OK, "line %d: %s", err.line, err.msg);
+    ck_assert_int_eq(in.events[0].type, DD_EVENT_MILITIA);
+    ck_assert_int_eq(in.events[0].month, month_of("2014-03"));
+    ck_assert_int_eq(in.events[0].region, 0); /* Gao, the first region */
+    ck_assert_msg(in.events[0].magnitude == 3150.0, "members");
+    char *out = written(&in);
+    ck_assert_msg(strstr(out, "  { date = \"2014-03\"; type = \"militia\"; region = \"Gao\"; "
+                              "magnitude = 3.15e+03; }\n") != NULL,
+                  "run.cfg:\n%s", out);
+    free(out);
+    out = described(&in);
+    ck_assert_msg(strstr(out, "2014-03 militia: 3150 members join community militias in Gao\n") !=
+                      NULL,
+                  "summary:\n%s", out);
+    free(out);
+    round_trip(&in);
+    dd_input_free(&in);
+    free(text);
+
+    /* Like an offensive, it names a known region and a count of people above zero. */
+    load_fails("events = ( { date = \"2014-01\"; type = \"militia\"; magnitude = 600; } );\n",
+               DD_ECONFIG, REST_LINE,
+               "events[0]: militia needs 'region' (the region the members join)");
+    load_fails("events = ( { date = \"2014-01\"; type = \"militia\"; region = \"Gao\"; } );\n",
+               DD_ECONFIG, REST_LINE, "events[0]: militia needs 'magnitude' (members joining)");
+    load_fails("events = ( { date = \"2014-01\"; type = \"militia\";\n"
+               "  region = \"Mopti\"; magnitude = 600; } );\n",
+               DD_ECONFIG, REST_LINE + 1,
+               "events[0].region: unknown region \"Mopti\" (known: Gao, Kidal)");
+    load_fails("events = ( { date = \"2014-01\"; type = \"militia\"; region = \"Gao\";\n"
+               "  magnitude = 0; } );\n",
+               DD_ERANGE, REST_LINE + 1, "events[0].magnitude = 0 must be > 0");
+    load_fails("events = ( { date = \"2014-01\"; type = \"militia\"; region = \"Gao\";\n"
+               "  magnitude = 2e6; } );\n",
+               DD_ERANGE, REST_LINE + 1,
+               "events[0].magnitude = 2000000 must be at most 1e+06 (members joining)");
+}
+END_TEST
+
 START_TEST(test_scenario__conditions_policy_is_checked)
 {
     load_fails("policy = { type = \"conditions\"; start = \"2014-01\"; };\n", DD_ECONFIG, REST_LINE,
@@ -1551,6 +1597,7 @@ static Suite *scenario_suite(size_t n_bad)
     tcase_add_test(load, test_scenario__event_magnitudes_are_checked_by_type);
     tcase_add_test(load, test_scenario__offensive_is_read_written_and_described);
     tcase_add_test(load, test_scenario__offensive_needs_a_known_region_and_fighters);
+    tcase_add_test(load, test_scenario__militia_is_read_written_described_and_checked);
     tcase_add_test(load, test_scenario__conditions_policy_is_checked);
     tcase_add_test(load, test_scenario__every_mechanism_can_be_switched_off);
     suite_add_tcase(s, load);

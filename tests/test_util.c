@@ -103,11 +103,19 @@ void dd_test_add_event(dd_input *in, dd_event_type type, int month_index)
     e->type = type;
     e->month = in->start_month + month_index;
     /* Coup and disinformation: the parameter's default; a pull-out of nobody; an offensive
-       of one fighter (it needs more than none) in the first region. */
-    e->magnitude = type == DD_EVENT_CONTRIBUTOR_PULLOUT ? 0.0
-                   : type == DD_EVENT_OFFENSIVE         ? 1.0
-                                                        : -1.0;
-    e->region = type == DD_EVENT_OFFENSIVE ? 0 : -1;
+       of one fighter or a militia of one member (they need more than none) in the first
+       region. */
+    const int regional = type == DD_EVENT_OFFENSIVE || type == DD_EVENT_MILITIA;
+    e->magnitude = type == DD_EVENT_CONTRIBUTOR_PULLOUT ? 0.0 : regional ? 1.0 : -1.0;
+    e->region = regional ? 0 : -1;
+}
+
+void dd_test_add_militia(dd_input *in, size_t region, int month_index, double members)
+{
+    dd_test_add_event(in, DD_EVENT_MILITIA, month_index);
+    dd_event *e = &in->events[in->n_events - 1];
+    e->region = (long)region;
+    e->magnitude = members;
 }
 
 void dd_test_add_offensive(dd_input *in, size_t region, int month_index, double fighters)
@@ -215,7 +223,7 @@ void dd_test_random_input(dd_input *in, gsl_rng *r)
             e->magnitude = gsl_rng_uniform(r);
         else if (type == DD_EVENT_CONTRIBUTOR_PULLOUT && gsl_rng_uniform(r) < 0.8)
             e->magnitude = floor(3000.0 * gsl_rng_uniform(r));
-        else if (type == DD_EVENT_OFFENSIVE) {
+        else if (type == DD_EVENT_OFFENSIVE || type == DD_EVENT_MILITIA) {
             e->region = (long)gsl_rng_uniform_int(r, R);
             e->magnitude = 1.0 + floor(5000.0 * gsl_rng_uniform(r));
         }

@@ -29,6 +29,8 @@ void dd_test_add_event(dd_input *in, dd_event_type type, int month_index);
 
 /* Add an offensive: `fighters` join region `region` at the start of month `month_index`. */
 void dd_test_add_offensive(dd_input *in, size_t region, int month_index, double fighters);
+/* Append a militia event: `members` join the community militias of `region`. */
+void dd_test_add_militia(dd_input *in, size_t region, int month_index, double members);
 
 /* Replace a schedule by one constant point at the start month. */
 void dd_test_set_constant(dd_schedule *s, int start_month, double value);

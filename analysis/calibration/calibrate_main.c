@@ -6,6 +6,7 @@
  *                            [--markdown] [--require T1,T3,...] [--data FILE]
  *   drawdown-calibrate fit SCENARIO --param NAME [--param NAME...] [--reps N]
  *                          [--iters K] [--observed DIR] [--anchor FILE]
+ *                          [--band-penalty W]
  *
  * A --param is a model parameter (dd_params.h) or a region's starting
  * condition written REGION.FIELD (FIELD one of armed_strength,
@@ -20,8 +21,12 @@
  * observed values (dd_calib.c) with GSL's Nelder-Mead simplex, over the
  * logarithms of the named parameters, kept inside their documented ranges.
  * It uses common random numbers (the same seed for every evaluation), so the
- * objective is a smooth function of the parameters. It prints the best
- * values; putting them into engine/core/dd_params.h is a human decision.
+ * objective is a smooth function of the parameters. With --band-penalty W
+ * the objective also counts, W times, how far the FACTS bands are from
+ * holding (dd_calib_table.band_penalty): the squared log ratios pull every
+ * year towards its observation alike, while a band is a pass or a fail. It
+ * prints the best values; putting them into engine/core/dd_params.h is a
+ * human decision.
  *
  * Under mpirun (an MPI build, dd_cluster.h) every process runs this program
  * and every runner call is collective, so each run's replications are spread
@@ -80,6 +85,7 @@ typedef struct fit_ctx {
     uint64_t seed;
     int evaluations;
     double best_loss;
+    double band_weight; /* --band-penalty: weight of dd_calib_table.band_penalty */
 } fit_ctx;
 
 /*
@@ -150,8 +156,10 @@ static int run_and_compare(dd_input *in, const dd_observed *obs, long reps, uint
     dd_cluster_bcast(&rc, sizeof rc);
     if (rc != DD_OK && mine == DD_OK)
         dd_error_set(err, rc, NULL, 0, "the comparison failed on rank 0");
-    if (rc == DD_OK)
+    if (rc == DD_OK) {
         dd_cluster_bcast(&table->loss, sizeof table->loss);
+        dd_cluster_bcast(&table->band_penalty, sizeof table->band_penalty);
+    }
     dd_results_free(res);
     dd_model_free(m);
     return rc;
@@ -212,6 +220,7 @@ static double objective(const gsl_vector *x, void *vctx)
         double d = log(ratio / (6.0 / 22.0));
         t.loss += 5.0 * d * d;
     }
+    t.loss += c->band_weight * t.band_penalty;
     /* Every process keeps the same best loss (from rank 0's numbers); rank 0 prints it. */
     if (t.loss < c->best_loss) {
         c->best_loss = t.loss;
@@ -233,7 +242,8 @@ static int usage(void)
             "usage: drawdown-calibrate check SCENARIO [--reps N] [--seed S] [--observed DIR]\n"
             "                          [--markdown] [--require T1,T3,...] [--data FILE]\n"
             "       drawdown-calibrate fit SCENARIO --param NAME [--param NAME...] [--reps N]\n"
-            "                          [--iters K] [--observed DIR]\n");
+            "                          [--iters K] [--observed DIR] [--anchor FILE]\n"
+            "                          [--band-penalty W]\n");
     return 2;
 }
 
@@ -253,7 +263,7 @@ static int calibrate(int argc, char **argv)
         {"observed", required_argument, NULL, 'o'}, {"markdown", no_argument, NULL, 'm'},
         {"require", required_argument, NULL, 'r'},  {"param", required_argument, NULL, 'p'},
         {"iters", required_argument, NULL, 'i'},    {"data", required_argument, NULL, 'd'},
-        {"anchor", required_argument, NULL, 'a'},
+        {"anchor", required_argument, NULL, 'a'},   {"band-penalty", required_argument, NULL, 'b'},
         {NULL, 0, NULL, 0}};
     long reps = 200, iters = 200;
     uint64_t seed = 11;
@@ -264,7 +274,7 @@ static int calibrate(int argc, char **argv)
     int c;
     optind = 2;
     opterr = lead; /* getopt's own messages: once */
-    while ((c = getopt_long(argc, argv, "n:s:o:mr:p:i:d:a:", opts, NULL)) != -1) {
+    while ((c = getopt_long(argc, argv, "n:s:o:mr:p:i:d:a:b:", opts, NULL)) != -1) {
         switch (c) {
         case 'n':
             reps = atol(optarg);
@@ -290,6 +300,14 @@ static int calibrate(int argc, char **argv)
         case 'i':
             iters = atol(optarg);
             break;
+        case 'b': {
+            char *end = NULL;
+            ctx.band_weight = strtod(optarg, &end);
+            if (end == optarg || *end != '\0' || !(ctx.band_weight >= 0.0) ||
+                !isfinite(ctx.band_weight))
+                return usage();
+            break;
+        }
         case 'p':
             if (ctx.n >= MAX_PARAMS) {
                 if (lead)

@@ -42,6 +42,12 @@ typedef struct dd_calib_table {
     dd_calib_band band[10];
     int n_bands;
     double loss;         /* fit objective: sum of squared log ratios, weighted */
+    /* How far the FACTS bands (T1-T7) are from holding: for each row outside its band, the
+       squared relative distance to a point 4% inside the band's edge, leaving out the rows
+       farthest out that a band may miss (a band of 7 of 9 years lets the two worst go).
+       Zero when every band holds with that margin. drawdown-calibrate fit --band-penalty W
+       adds W times it to the loss. */
+    double band_penalty;
 } dd_calib_table;
 
 /* The observed series (read once). */

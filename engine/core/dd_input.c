@@ -25,6 +25,7 @@ static const char *const event_names[DD_EVENT_COUNT] = {
     [DD_EVENT_DISINFORMATION] = "disinformation",
     [DD_EVENT_CONTRIBUTOR_PULLOUT] = "contributor_pullout",
     [DD_EVENT_OFFENSIVE] = "offensive",
+    [DD_EVENT_MILITIA] = "militia",
 };
 
 static const char *const allocation_names[DD_ALLOC_COUNT] = {
@@ -330,15 +331,17 @@ int dd_input_validate(const dd_input *in, dd_error *err)
         if (ev->type == DD_EVENT_CONTRIBUTOR_PULLOUT &&
             (rc = check_count(err, ev->loc, "magnitude (troops)", ev->magnitude)) != DD_OK)
             return rc;
-        if (ev->type == DD_EVENT_OFFENSIVE) {
+        if (ev->type == DD_EVENT_OFFENSIVE || ev->type == DD_EVENT_MILITIA) {
+            const char *name = dd_event_name(ev->type);
+            const char *unit = ev->type == DD_EVENT_OFFENSIVE ? "fighters" : "members";
             if (ev->region < 0 || (size_t)ev->region >= in->n_regions)
-                return FAILF(err, DD_ERANGE, ev->loc, "offensive: region index %ld is not a region",
-                             ev->region);
+                return FAILF(err, DD_ERANGE, ev->loc, "%s: region index %ld is not a region",
+                             name, ev->region);
             if (!isfinite(ev->magnitude) || ev->magnitude <= 0.0 ||
                 ev->magnitude > DD_OFFENSIVE_MAX)
                 return FAILF(err, DD_ERANGE, ev->loc,
-                             "offensive: magnitude = %g fighters must be > 0 and at most %g",
-                             ev->magnitude, DD_OFFENSIVE_MAX);
+                             "%s: magnitude = %g %s must be > 0 and at most %g", name,
+                             ev->magnitude, unit, DD_OFFENSIVE_MAX);
         }
     }
 

@@ -99,6 +99,8 @@ typedef enum {
     DD_EVENT_CONTRIBUTOR_PULLOUT, /* `magnitude` troops leave the mission for good */
     DD_EVENT_OFFENSIVE,           /* `magnitude` fighters from outside the modelled area join
                                      the armed groups of `region` at the start of the month */
+    DD_EVENT_MILITIA,             /* `magnitude` people join the community militias of
+                                     `region` at the start of the month, for good */
     DD_EVENT_COUNT
 } dd_event_type;
 
@@ -109,8 +111,8 @@ typedef enum {
 #define DD_POLICY_PHASES_MAX 100        /* policy.phases of a conditions policy */
 #define DD_POLICY_HOLD_REVIEWS_MAX 100  /* policy.hold_reviews */
 
-/* Largest offensive (fighters arriving in one month): a guard against typos, far above the
-   whole armed strength of any shipped scenario. */
+/* Largest offensive (fighters arriving in one month) or militia event (members joining): a
+   guard against typos, far above the whole armed strength of any shipped scenario. */
 #define DD_OFFENSIVE_MAX 1e6
 
 const char *dd_event_name(dd_event_type t);
@@ -120,11 +122,11 @@ typedef struct dd_event {
     int month;            /* absolute month the event happens */
     dd_event_type type;
     /* Size of the event: a share for coup and disinformation (< 0: use the parameter's
-       default), persons for contributor_pullout (required, >= 0), fighters for offensive
-       (required, > 0 and at most DD_OFFENSIVE_MAX), unused otherwise. */
+       default), persons for contributor_pullout (required, >= 0), fighters for offensive and
+       members for militia (required, > 0 and at most DD_OFFENSIVE_MAX), unused otherwise. */
     double magnitude;
-    /* offensive: index into dd_input.regions of the region the fighters join. Ignored by
-       other types (the loader sets -1 there). */
+    /* offensive and militia: index into dd_input.regions of the region the fighters or
+       members join. Ignored by other types (the loader sets -1 there). */
     long region;
     dd_srcloc loc;
 } dd_event;

@@ -18,7 +18,9 @@
  * growth noise), one negative binomial (events), one negative binomial for
  * the deaths of all the month's events together (a sum of N independent
  * NB(k, p) is NB(N k, p)), four binomials for the split and one Poisson for
- * peacekeepers; draws whose mean is zero are skipped.
+ * peacekeepers, and where community militias are armed one Poisson for their
+ * attacks and one negative binomial for their victims; draws whose mean is
+ * zero are skipped.
  */
 #include "dd_model.h"
 
@@ -57,6 +59,9 @@ struct dd_model {
     /* [month][region] fighters joining the armed groups from outside the modelled area at the
        start of the month (dated offensives); NULL when the scenario has none. */
     double *offensive;
+    /* [month][region] members of the community militias (dated militia events, summed up to
+       the month: militias stay armed); NULL when the scenario has none. */
+    double *militia;
     size_t n_partners;
     double *pop_weight;     /* [region] population share */
     double *capacity;       /* [region] armed-group recruitment ceiling (fighters) */
@@ -101,6 +106,7 @@ void dd_model_free(dd_model *m)
     free(m->disinfo);
     free(m->pullout);
     free(m->offensive);
+    free(m->militia);
     free(m->pop_weight);
     free(m->capacity);
     free(m->per_thousand);
@@ -155,11 +161,14 @@ int dd_model_alloc(dd_model **out, const dd_input *in, dd_error *err)
         for (size_t p = 0; p < in->n_partners; p++)
             m->partner[t * in->n_partners + p] = dd_schedule_at(&in->partners[p].strength, month);
     }
-    for (size_t e = 0; e < in->n_events && m->offensive == NULL; e++) {
-        if (in->events[e].type != DD_EVENT_OFFENSIVE)
+    for (size_t e = 0; e < in->n_events; e++) {
+        double **by_region = in->events[e].type == DD_EVENT_OFFENSIVE ? &m->offensive
+                             : in->events[e].type == DD_EVENT_MILITIA ? &m->militia
+                                                                       : NULL;
+        if (by_region == NULL || *by_region != NULL)
             continue;
-        m->offensive = calloc(T * R, sizeof *m->offensive);
-        if (m->offensive == NULL) {
+        *by_region = calloc(T * R, sizeof **by_region);
+        if (*by_region == NULL) {
             dd_model_free(m);
             return dd_error_set(err, DD_ENOMEM, NULL, 0, "out of memory building the model");
         }
@@ -184,10 +193,18 @@ int dd_model_alloc(dd_model **out, const dd_input *in, dd_error *err)
         case DD_EVENT_OFFENSIVE:
             m->offensive[t * R + (size_t)ev->region] += ev->magnitude;
             break;
+        case DD_EVENT_MILITIA:
+            m->militia[t * R + (size_t)ev->region] += ev->magnitude;
+            break;
         default:
             break;
         }
     }
+    /* Militia members joined in a month stay: each month holds all who joined so far. */
+    if (m->militia != NULL)
+        for (size_t t = 1; t < T; t++)
+            for (size_t r = 0; r < R; r++)
+                m->militia[t * R + r] += m->militia[(t - 1) * R + r];
     *out = m;
     return DD_OK;
 }
@@ -474,6 +491,17 @@ static double mission_staff(const dd_params *p, double troops, double police, do
 }
 
 /*
+ * The share of the civilian deaths that the mission's troops and police let happen in a
+ * region (mechanism 2): exp(-φ (b_T T + b_P P) / 1000), 1 where no one protects.
+ */
+static double civilian_exposure(const dd_params *p, double freedom, double troops, double police)
+{
+    return exp(-freedom *
+               (p->civilian_protection_troops * troops + p->civilian_protection_police * police) /
+               1000.0);
+}
+
+/*
  * Split `deaths` among the categories in proportion to w (whose sum, in
  * category order, is w_sum) by sequential binomials: the multinomial draw,
  * category by category; armed-group members take what is left.
@@ -679,10 +707,8 @@ void dd_model_step(const dd_model *m, const dd_state *in, dd_state *out, dd_stre
                                      (H + p->mercenary_abuse_factor * x[DD_ROLE_MERCENARY]) /
                                      1000.0;
                 double w[SPLIT_COUNT];
-                w[SPLIT_CIVILIAN] = p->civilian_weight *
-                                    exp(-freedom * (p->civilian_protection_troops * troops +
-                                                    p->civilian_protection_police * police) /
-                                        1000.0);
+                w[SPLIT_CIVILIAN] =
+                    p->civilian_weight * civilian_exposure(p, freedom, troops, police);
                 w[SPLIT_CIVILIAN_STATE] = abuse * (1.0 - monitoring);
                 w[SPLIT_HOST] = p->government_weight * H / (H + x_fight + 1.0);
                 w[SPLIT_PARTNER] = p->government_weight * x_fight / (H + x_fight + 1.0);
@@ -712,8 +738,28 @@ void dd_model_step(const dd_model *m, const dd_state *in, dd_state *out, dd_stre
                 }
             }
         }
-        const double civilians = split[SPLIT_CIVILIAN] + split[SPLIT_CIVILIAN_STATE];
-        const double fatalities = deaths + pk;
+        /* 13. Community militias attack civilians; the mission protects against them as
+           against armed groups. Drawn last, so a scenario without militias draws the same
+           numbers as before the mechanism existed. */
+        double militia_deaths = 0.0;
+        if (m->militia != NULL && mech[DD_MECH_MILITIAS]) {
+            const double members = m->militia[(size_t)t * R + r];
+            const double rate = fmin(p->militia_attacks_per_1000_month * members / 1000.0 *
+                                         civilian_exposure(p, freedom, troops, police),
+                                     POISSON_MEAN_CAP);
+            if (rate > 0.0) {
+                const double attacks = (double)dd_sample_poisson(rng, rate);
+                draws->poisson++;
+                draws->poisson_mean += rate;
+                if (attacks > 0.0)
+                    militia_deaths = draw_negbin(rng, attacks * p->militia_deaths_per_attack,
+                                                 attacks * p->fatalities_dispersion, draws);
+                events += attacks;
+            }
+        }
+        const double civilians =
+            split[SPLIT_CIVILIAN] + split[SPLIT_CIVILIAN_STATE] + militia_deaths;
+        const double fatalities = deaths + pk + militia_deaths;
 
         /* 4. State authority: security and civilian work build it, armed control erodes it. */
         double S_next = S;

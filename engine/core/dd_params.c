@@ -19,6 +19,7 @@ static const char *const mech_names[DD_MECH_COUNT] = {
     [DD_MECH_ACCOUNTABILITY] = "accountability",
     [DD_MECH_DISPLACEMENT] = "displacement",
     [DD_MECH_SHOCKS] = "shocks",
+    [DD_MECH_MILITIAS] = "militias",
 };
 
 const char *dd_mech_name(dd_mech m)

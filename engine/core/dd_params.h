@@ -33,6 +33,7 @@ typedef enum {
     DD_MECH_ACCOUNTABILITY,  /* 9: monitoring restrains abuses by security forces */
     DD_MECH_DISPLACEMENT,    /* 10: violence displaces people, access governs returns */
     DD_MECH_SHOCKS,          /* random political shocks (coups, disinformation) */
+    DD_MECH_MILITIAS,        /* 13: community militias armed by dated events attack civilians */
     DD_MECH_COUNT
 } dd_mech;
 
@@ -67,7 +68,7 @@ int dd_mech_lookup(const char *name);
       "effective troops per mercenary partner", "assumption, see sensitivity")                     \
     X(DD_MECH_DETERRENCE, partner_regional_weight, 0.7, 0.0, 10.0, 0.35, 1.4, 0,                   \
       "effective troops per regional partner soldier", "assumption, see sensitivity")              \
-    X(DD_MECH_DETERRENCE, armed_growth_per_month, 0.049, 0.0, 1.0, 0.0343, 0.0637, 0,              \
+    X(DD_MECH_DETERRENCE, armed_growth_per_month, 0.0462, 0.0, 1.0, 0.0323, 0.0601, 0,             \
       "1/month (recruitment rate with no state authority)", "fitted to the bands T1-T7 (engine/MODEL.md, Calibration)")         \
     X(DD_MECH_DETERRENCE, armed_inflow_per_100k, 0.772, 0.0, 1000.0, 0.540, 1.00, 0,               \
       "recruits per 100,000 inhabitants per month with no state authority",                        \
@@ -85,17 +86,17 @@ int dd_mech_lookup(const char *name);
     X(DD_MECH_DETERRENCE, control_adjust_per_month, 0.2, 0.0, 1.0, 0.1, 0.4, 0,                    \
       "share of the gap to target control closed per month", "assumption")                         \
     /* 2. Violence and the fatality split */                                                       \
-    X(DD_MECH_VIOLENCE, events_per_fighter_month, 0.00456, 0.0, 1.0, 0.00319, 0.00593, 0,          \
-      "events per fighter-month", "fitted to the bands T1-T7 (engine/MODEL.md, Calibration)")                               \
+    X(DD_MECH_VIOLENCE, events_per_fighter_month, 0.00371, 0.0, 1.0, 0.0026, 0.00482, 0,          \
+      "events per fighter-month", "fitted to the bands T1-T7 (engine/MODEL.md, Calibration)")      \
     X(DD_MECH_VIOLENCE, events_contest_gain, 0.0238, 0.0, 10.0, 0.0167, 0.0309, 0,                 \
       "relative rise of events at full suppression", "fitted to the bands T1-T7 (engine/MODEL.md, Calibration)")                \
     X(DD_MECH_VIOLENCE, events_dispersion, 2.0, 0.01, 1000.0, 1.0, 4.0, 0,                         \
       "negative-binomial shape of monthly events", "assumption, see sensitivity")                  \
-    X(DD_MECH_VIOLENCE, fatalities_per_event, 3.29, 0.0, 100.0, 2.30, 4.28, 0, "deaths per event", \
-      "fitted to the bands T1-T7 (Calibration); ACLED 2014-2022 has 3.5 deaths per event")                                  \
+    X(DD_MECH_VIOLENCE, fatalities_per_event, 3.73, 0.0, 100.0, 2.61, 4.85, 0, "deaths per event", \
+      "fitted to the bands T1-T7 (Calibration); ACLED 2014-2022 has 3.5 deaths per event")         \
     X(DD_MECH_VIOLENCE, fatalities_dispersion, 0.5, 0.01, 1000.0, 0.25, 1.0, 0,                    \
       "negative-binomial shape of one event's deaths", "assumption, see sensitivity")              \
-    X(DD_MECH_VIOLENCE, civilian_weight, 0.607, 0.0, 100.0, 0.425, 0.789, 0,                       \
+    X(DD_MECH_VIOLENCE, civilian_weight, 0.63, 0.0, 100.0, 0.441, 0.819, 0,                       \
       "relative weight of civilians in the split", "fitted to the bands T1-T7 (engine/MODEL.md, Calibration)")      \
     X(DD_MECH_VIOLENCE, government_weight, 0.25, 0.0, 100.0, 0.125, 0.5, 0,                        \
       "relative weight of host and partner forces", "assumption, see sensitivity")                 \
@@ -103,11 +104,11 @@ int dd_mech_lookup(const char *name);
       "relative weight of armed-group members", "assumption, see sensitivity")                     \
     X(DD_MECH_VIOLENCE, civilian_protection_troops, 0.5, 0.0, 100.0, 0.25, 1.0, 0,                 \
       "log-reduction of civilian weight per 1,000 troops in a region",                             \
-      "shape from Hultman, Kathman & Shannon 2013 (as summarised by Renn & Diehl)")                 \
+      "shape from Hultman, Kathman & Shannon 2013 (as summarised by Renn & Diehl)")                \
     X(DD_MECH_VIOLENCE, civilian_protection_police, 2.0, 0.0, 100.0, 1.0, 4.0, 0,                  \
       "log-reduction of civilian weight per 1,000 police in a region",                             \
-      "shape from Hultman, Kathman & Shannon 2013 (as summarised by Renn & Diehl)")                 \
-    X(DD_MECH_VIOLENCE, pk_deaths_per_1000_month, 0.42, 0.0, 100.0, 0.29, 0.55, 0,                 \
+      "shape from Hultman, Kathman & Shannon 2013 (as summarised by Renn & Diehl)")                \
+    X(DD_MECH_VIOLENCE, pk_deaths_per_1000_month, 0.356, 0.0, 100.0, 0.249, 0.463, 0,              \
       "peacekeeper deaths per 1,000 uniformed per month at full threat",                           \
       "fitted to T1 and T2 (engine/MODEL.md, Calibration)")                                        \
     X(DD_MECH_VIOLENCE, pk_threat_half, 500.0, 1.0, 1e6, 250.0, 1000.0, 0,                         \
@@ -118,7 +119,7 @@ int dd_mech_lookup(const char *name);
     X(DD_MECH_VIOLENCE, pk_cover_reference, 1000.0, 1.0, 1e6, 500.0, 2000.0, 0,                    \
       "counter-terrorism partner troops in a region giving full cover", "assumption")              \
     /* 3. Contagion */                                                                             \
-    X(DD_MECH_CONTAGION, contagion_per_month, 0.209, 0.0, 1.0, 0.146, 0.272, 0,                    \
+    X(DD_MECH_CONTAGION, contagion_per_month, 0.127, 0.0, 1.0, 0.0889, 0.165, 0,                   \
       "share of a region's fighters that move to neighbours per month at full suppression",        \
       "fitted to the bands T1-T7 (engine/MODEL.md, Calibration)")                     \
     /* 4. State authority and stabilisation */                                                     \
@@ -197,7 +198,7 @@ int dd_mech_lookup(const char *name);
     X(DD_MECH_ACCOUNTABILITY, abuse_weight, 0.0502, 0.0, 100.0, 0.0351, 0.0653, 0,                 \
       "weight of civilians killed by state or partner forces, per 1,000 host-soldier equivalents", \
       "fitted to the bands T1-T7 (engine/MODEL.md, Calibration); MINUSMA HRD attributes "        \
-      "248 civilian deaths to Malian forces in Q1 2022")                                                                               \
+      "248 civilian deaths to Malian forces in Q1 2022")                                           \
     X(DD_MECH_ACCOUNTABILITY, mercenary_abuse_factor, 5.0, 0.0, 100.0, 2.5, 10.0, 0,               \
       "host-soldier equivalents of abuse per mercenary",                                           \
       "assumption, see sensitivity (Moura, FACTS section 7)")                                      \
@@ -213,7 +214,7 @@ int dd_mech_lookup(const char *name);
       "persons displaced per conflict death", "fitted to the bands T1-T7 (engine/MODEL.md, Calibration)")                        \
     X(DD_MECH_DISPLACEMENT, return_per_month, 0.119, 0.0, 1.0, 0.0833, 0.155, 0,                   \
       "share of displaced returning per month where there is no armed control",                    \
-      "fitted to the bands T1-T7 (engine/MODEL.md, Calibration)")                                              \
+      "fitted to the bands T1-T7 (engine/MODEL.md, Calibration)")                                  \
     X(DD_MECH_DISPLACEMENT, access_control_loss, 0.8, 0.0, 1.0, 0.4, 0.9, 0,                       \
       "access lost at full armed control", "assumption")                                           \
     X(DD_MECH_DISPLACEMENT, access_violence_loss, 0.3, 0.0, 1.0, 0.15, 0.6, 0,                     \
@@ -239,7 +240,7 @@ int dd_mech_lookup(const char *name);
     /* 12. Cost */                                                                                 \
     X(-1, usd_per_person_month, 5000.0, 0.0, 1e7, 4000.0, 6000.0, 0,                               \
       "USD per uniformed person-month",                                                            \
-      "derived: FY budgets about 1.1 bn USD/yr (FACTS section 2) less fixed costs")                 \
+      "derived: FY budgets about 1.1 bn USD/yr (FACTS section 2) less fixed costs")                \
     X(-1, usd_per_civilian_month, 8000.0, 0.0, 1e7, 5000.0, 12000.0, 0,                           \
       "USD per civilian staff person-month",                                                     \
       "assumption: a mix of about 800 international and 900 national staff (FACTS section 1)")    \
@@ -247,6 +248,15 @@ int dd_mech_lookup(const char *name);
       "USD per month while uniformed personnel are deployed",                                     \
       "assumption: support and logistics; with the civilian staff of base-mission.cfg the "      \
       "total stays near the FY budgets of about 1.1 bn USD/yr (FACTS section 2)")                  \
+    /* 13. Community militias */                                                                   \
+    X(DD_MECH_MILITIAS, militia_attacks_per_1000_month, 10.0, 0.0, 1000.0, 5.0, 20.0, 0,          \
+      "attacks on civilians per 1,000 militia members per month where no one protects them",      \
+      "assumption, see sensitivity (with the Mali militia's size, it gives the UN's 2018 "         \
+      "count)")                                                                                    \
+    X(DD_MECH_MILITIAS, militia_deaths_per_attack, 2.92, 0.0, 100.0, 2.0, 4.0, 0,                 \
+      "civilians killed per militia attack",                                                       \
+      "OHCHR from MINUSMA, 17 Jul 2018: 289 civilians killed in 99 incidents of violence "         \
+      "between communities")                                                                       \
     /* Outcome definitions */                                                                      \
     X(-1, vacuum_window_months, 24.0, 1.0, 240.0, 24.0, 24.0, 1, "months after the exit",          \
       "MODEL-BRIEF (24 months)")                                                                   \

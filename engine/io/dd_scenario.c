@@ -1082,13 +1082,14 @@ typedef enum {
     MAG_NONE = 0, /* the event takes no magnitude */
     MAG_SHARE,    /* optional share; -1 (or absent): the default in `param` */
     MAG_TROOPS,   /* required count of troops */
-    MAG_FIGHTERS, /* required count of fighters, > 0, in a required region */
+    MAG_JOINING,  /* required count of people, > 0, joining a group in a required region */
 } magnitude_kind;
 
 typedef struct event_size {
     magnitude_kind kind;
-    const char *falls; /* MAG_SHARE: what falls by the magnitude */
-    const char *param; /* MAG_SHARE: the parameter that gives the default */
+    const char *falls; /* MAG_SHARE: what falls by the magnitude; MAG_JOINING: who join */
+    const char *param; /* MAG_SHARE: the parameter that gives the default; MAG_JOINING: what
+                          they join ("the armed groups") */
 } event_size;
 
 static const event_size event_sizes[DD_EVENT_COUNT] = {
@@ -1096,7 +1097,8 @@ static const event_size event_sizes[DD_EVENT_COUNT] = {
     [DD_EVENT_COUP] = {MAG_SHARE, "consent", "coup_consent_drop"},
     [DD_EVENT_DISINFORMATION] = {MAG_SHARE, "legitimacy", "disinformation_legitimacy_drop"},
     [DD_EVENT_CONTRIBUTOR_PULLOUT] = {MAG_TROOPS, NULL, NULL},
-    [DD_EVENT_OFFENSIVE] = {MAG_FIGHTERS, NULL, NULL},
+    [DD_EVENT_OFFENSIVE] = {MAG_JOINING, "fighter-equivalents", "the armed groups"},
+    [DD_EVENT_MILITIA] = {MAG_JOINING, "members", "community militias"},
 };
 
 static magnitude_kind event_magnitude_kind(dd_event_type t)
@@ -1127,16 +1129,17 @@ static int load_magnitude(const loader *ld, const config_setting_t *s, size_t i,
             return fail_at(ld, s, DD_ECONFIG, "events[%zu]: %s needs 'magnitude' (troops leaving)",
                            i, name);
         return get_real_in(ld, m, what, REAL_COUNT, &ev->magnitude);
-    case MAG_FIGHTERS: {
+    case MAG_JOINING: {
+        const char *who = ev->type == DD_EVENT_OFFENSIVE ? "fighters arriving" : "members joining";
         if (m == NULL)
-            return fail_at(ld, s, DD_ECONFIG,
-                           "events[%zu]: %s needs 'magnitude' (fighters arriving)", i, name);
+            return fail_at(ld, s, DD_ECONFIG, "events[%zu]: %s needs 'magnitude' (%s)", i, name,
+                           who);
         int rc = get_real_in(ld, m, what, REAL_POSITIVE, &ev->magnitude);
         if (rc != DD_OK)
             return rc;
         if (ev->magnitude > DD_OFFENSIVE_MAX)
-            return fail_at(ld, m, DD_ERANGE, "%s = %.10g must be at most %g (fighters arriving)",
-                           what, ev->magnitude, DD_OFFENSIVE_MAX);
+            return fail_at(ld, m, DD_ERANGE, "%s = %.10g must be at most %g (%s)", what,
+                           ev->magnitude, DD_OFFENSIVE_MAX, who);
         return DD_OK;
     }
     }
@@ -1144,22 +1147,22 @@ static int load_magnitude(const loader *ld, const config_setting_t *s, size_t i,
 }
 
 /*
- * An event's region: required by the types that act on one region (offensive), refused by
- * the others, so that a region written on a coup is not silently ignored.
+ * An event's region: required by the types that act on one region (offensive, militia),
+ * refused by the others, so that a region written on a coup is not silently ignored.
  */
 static int load_event_region(const loader *ld, const config_setting_t *s, size_t i, dd_event *ev)
 {
     const config_setting_t *m = config_setting_get_member(s, "region");
     const char *type = dd_event_name(ev->type);
     ev->region = -1;
-    if (event_magnitude_kind(ev->type) != MAG_FIGHTERS) {
+    if (event_magnitude_kind(ev->type) != MAG_JOINING) {
         if (m != NULL)
             return fail_at(ld, m, DD_ECONFIG, "events[%zu]: %s takes no 'region'", i, type);
         return DD_OK;
     }
     if (m == NULL)
-        return fail_at(ld, s, DD_ECONFIG,
-                       "events[%zu]: %s needs 'region' (the region the fighters join)", i, type);
+        return fail_at(ld, s, DD_ECONFIG, "events[%zu]: %s needs 'region' (the region the %s join)",
+                       i, type, ev->type == DD_EVENT_OFFENSIVE ? "fighters" : "members");
     char what[WHAT_BUF];
     snprintf(what, sizeof what, "events[%zu].region", i);
     const char *name = NULL;
@@ -2055,14 +2058,14 @@ static void put_events(writer *w, const dd_input *in)
             fputs("; magnitude = ", w->f);
             put_double(w, ev->magnitude);
             break;
-        case MAG_FIGHTERS:
+        case MAG_JOINING:
             fputs("; region = ", w->f);
             if (ev->region >= 0 && (size_t)ev->region < in->n_regions) {
                 put_string(w, in->regions[ev->region].name);
             } else {
                 put_string(w, "?");
                 if (w->bad == NULL)
-                    w->bad = "an offensive's region is unknown";
+                    w->bad = "an event's region is unknown";
             }
             fputs("; magnitude = ", w->f);
             put_double(w, ev->magnitude);
@@ -2269,9 +2272,10 @@ static void describe_magnitude(FILE *f, const dd_input *in, const dd_event *ev)
     case MAG_TROOPS:
         fprintf(f, ": %g troops leave for good", ev->magnitude);
         break;
-    case MAG_FIGHTERS: {
+    case MAG_JOINING: {
+        const event_size *es = &event_sizes[ev->type];
         int known = ev->region >= 0 && (size_t)ev->region < in->n_regions;
-        fprintf(f, ": %g fighter-equivalents join the armed groups in %s", ev->magnitude,
+        fprintf(f, ": %g %s join %s in %s", ev->magnitude, es->falls, es->param,
                 known ? in->regions[ev->region].name : "?");
         break;
     }
