@@ -1087,18 +1087,24 @@ typedef enum {
 
 typedef struct event_size {
     magnitude_kind kind;
-    const char *falls; /* MAG_SHARE: what falls by the magnitude; MAG_JOINING: who join */
-    const char *param; /* MAG_SHARE: the parameter that gives the default; MAG_JOINING: what
-                          they join ("the armed groups") */
+    const char *falls;  /* MAG_SHARE: what falls by the magnitude */
+    const char *param;  /* MAG_SHARE: the parameter that gives the default */
+    const char *who;    /* MAG_JOINING: who join, in messages ("fighters") */
+    const char *coming; /* MAG_JOINING: the magnitude in messages ("fighters arriving") */
+    const char *unit;   /* MAG_JOINING: the magnitude's unit in summaries */
+    const char *group;  /* MAG_JOINING: what they join, in summaries */
 } event_size;
 
 static const event_size event_sizes[DD_EVENT_COUNT] = {
     [DD_EVENT_CONSENT_REVOKED] = {MAG_NONE, NULL, NULL},
-    [DD_EVENT_COUP] = {MAG_SHARE, "consent", "coup_consent_drop"},
-    [DD_EVENT_DISINFORMATION] = {MAG_SHARE, "legitimacy", "disinformation_legitimacy_drop"},
-    [DD_EVENT_CONTRIBUTOR_PULLOUT] = {MAG_TROOPS, NULL, NULL},
-    [DD_EVENT_OFFENSIVE] = {MAG_JOINING, "fighter-equivalents", "the armed groups"},
-    [DD_EVENT_MILITIA] = {MAG_JOINING, "members", "community militias"},
+    [DD_EVENT_COUP] = {MAG_SHARE, "consent", "coup_consent_drop", NULL, NULL, NULL, NULL},
+    [DD_EVENT_DISINFORMATION] = {MAG_SHARE, "legitimacy", "disinformation_legitimacy_drop", NULL,
+                                 NULL, NULL, NULL},
+    [DD_EVENT_CONTRIBUTOR_PULLOUT] = {MAG_TROOPS, NULL, NULL, NULL, NULL, NULL, NULL},
+    [DD_EVENT_OFFENSIVE] = {MAG_JOINING, NULL, NULL, "fighters", "fighters arriving",
+                            "fighter-equivalents", "the armed groups"},
+    [DD_EVENT_MILITIA] = {MAG_JOINING, NULL, NULL, "members", "members joining", "members",
+                          "community militias"},
 };
 
 static magnitude_kind event_magnitude_kind(dd_event_type t)
@@ -1130,16 +1136,16 @@ static int load_magnitude(const loader *ld, const config_setting_t *s, size_t i,
                            i, name);
         return get_real_in(ld, m, what, REAL_COUNT, &ev->magnitude);
     case MAG_JOINING: {
-        const char *who = ev->type == DD_EVENT_OFFENSIVE ? "fighters arriving" : "members joining";
+        const char *coming = event_sizes[ev->type].coming;
         if (m == NULL)
             return fail_at(ld, s, DD_ECONFIG, "events[%zu]: %s needs 'magnitude' (%s)", i, name,
-                           who);
+                           coming);
         int rc = get_real_in(ld, m, what, REAL_POSITIVE, &ev->magnitude);
         if (rc != DD_OK)
             return rc;
         if (ev->magnitude > DD_OFFENSIVE_MAX)
             return fail_at(ld, m, DD_ERANGE, "%s = %.10g must be at most %g (%s)", what,
-                           ev->magnitude, DD_OFFENSIVE_MAX, who);
+                           ev->magnitude, DD_OFFENSIVE_MAX, coming);
         return DD_OK;
     }
     }
@@ -1162,7 +1168,7 @@ static int load_event_region(const loader *ld, const config_setting_t *s, size_t
     }
     if (m == NULL)
         return fail_at(ld, s, DD_ECONFIG, "events[%zu]: %s needs 'region' (the region the %s join)",
-                       i, type, ev->type == DD_EVENT_OFFENSIVE ? "fighters" : "members");
+                       i, type, event_sizes[ev->type].who);
     char what[WHAT_BUF];
     snprintf(what, sizeof what, "events[%zu].region", i);
     const char *name = NULL;
@@ -2275,7 +2281,7 @@ static void describe_magnitude(FILE *f, const dd_input *in, const dd_event *ev)
     case MAG_JOINING: {
         const event_size *es = &event_sizes[ev->type];
         int known = ev->region >= 0 && (size_t)ev->region < in->n_regions;
-        fprintf(f, ": %g %s join %s in %s", ev->magnitude, es->falls, es->param,
+        fprintf(f, ": %g %s join %s in %s", ev->magnitude, es->unit, es->group,
                 known ? in->regions[ev->region].name : "?");
         break;
     }
