@@ -229,8 +229,7 @@ static int by_distance_desc(const void *a, const void *b)
     return (x < y) - (x > y);
 }
 
-/* dd_calib_table.band_penalty, from the rows and bands of `t`. */
-static double band_penalty(const dd_calib_table *t)
+double dd_calib_band_penalty(const dd_calib_table *t)
 {
     double sum = 0.0;
     for (int i = 0; i < t->n_bands; i++) {
@@ -243,8 +242,10 @@ static double band_penalty(const dd_calib_table *t)
             const dd_calib_row *r = &t->row[k];
             if (strcmp(r->target, b->target) != 0)
                 continue;
-            /* Aim 4% inside each edge, so that a fit does not stop on the edge itself. */
-            double low = r->low + 0.04 * fabs(r->low), high = r->high - 0.04 * fabs(r->high);
+            /* Aim 4% inside each edge, so that a fit does not stop on the edge itself; an
+               open band (T6's lower bounds) has no upper edge to keep away from. */
+            double low = r->low + 0.04 * fabs(r->low);
+            double high = isinf(r->high) ? r->high : r->high - 0.04 * fabs(r->high);
             double aim = r->simulated < low ? low : (r->simulated > high ? high : r->simulated);
             d[n++] = fabs(r->simulated - aim) / fmax(fabs(aim), 0.05);
         }
@@ -428,7 +429,7 @@ int dd_calib_compare(const dd_observed *obs, const dd_input *in, const dd_result
         return rc;
     close_band(t, "T7x", "2023 (project check, not FACTS): within 35% at all 3", -1);
     t->loss = loss;
-    t->band_penalty = band_penalty(t);
+    t->band_penalty = dd_calib_band_penalty(t);
     return DD_OK;
 }
 

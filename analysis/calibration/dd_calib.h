@@ -68,6 +68,12 @@ void dd_observed_free(dd_observed *o);
 int dd_calib_compare(const dd_observed *obs, const dd_input *in, const dd_results *res,
                      dd_calib_table *table, dd_error *err);
 
+/*
+ * dd_calib_table.band_penalty of a table whose rows and bands are filled (dd_calib_compare
+ * sets it already; exposed for tests and for tables built in code).
+ */
+double dd_calib_band_penalty(const dd_calib_table *t);
+
 /* Print the table as Markdown (rows, then bands). */
 void dd_calib_print_markdown(FILE *f, const dd_calib_table *t);
 

@@ -20,6 +20,25 @@ awk -v r="$ratio" 'BEGIN { exit !(r >= 0.15 && r <= 0.45) }' || fail "anchor rat
 grep -q '^eval 1 loss [0-9.]*: Mopti.host_forces=710$' "$work/fit.err" ||
     fail "fit did not start from Mopti's host forces: $(head -1 "$work/fit.err")"
 grep -q '^  Mopti.host_forces = [0-9.e+]*;$' "$work/fit.out" || fail "fit printed no Mopti.host_forces"
+# --band-penalty W adds W times the table's band penalty to the fit's loss: the first
+# evaluation's loss grows by exactly that (to the printed precision).
+grep -q '^band penalty [0-9.]*$' "$work/table.txt" || fail "check printed no band penalty"
+for w in 0 1000; do
+    "$bin" fit "$src/scenarios/mali/historical.cfg" --param contagion_per_month --iters 1 \
+        --reps 20 --band-penalty $w >"$work/fit$w.out" 2>"$work/fit$w.err" ||
+        fail "fit --band-penalty $w failed"
+done
+"$bin" check "$src/scenarios/mali/historical.cfg" --reps 20 >"$work/check20.txt"
+pen=$(sed -n 's/^band penalty //p' "$work/check20.txt")
+l0=$(sed -n 's/^eval 1 loss \([0-9.]*\):.*/\1/p' "$work/fit0.err")
+l1=$(sed -n 's/^eval 1 loss \([0-9.]*\):.*/\1/p' "$work/fit1000.err")
+awk -v a="$l0" -v b="$l1" -v p="$pen" 'BEGIN { exit !(p > 0 && (b - a - 1000 * p)^2 < 0.1^2) }' ||
+    fail "band penalty $pen: loss $l0 without it, $l1 with 1000 times it"
+status=0
+"$bin" fit "$src/scenarios/mali/historical.cfg" --band-penalty -1 --param civilian_weight \
+    >"$work/bad.out" 2>&1 || status=$?
+[ "$status" -eq 2 ] || fail "a negative band penalty gave status $status, not 2"
+grep -q "^usage: drawdown-calibrate" "$work/bad.out" || fail "a negative band penalty: $(cat "$work/bad.out")"
 status=0
 "$bin" fit "$src/scenarios/mali/historical.cfg" --param Mopti.no_such_field \
     >"$work/bad.out" 2>&1 || status=$?
