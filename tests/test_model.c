@@ -652,6 +652,48 @@ START_TEST(test_model__a_militia_acts_in_its_region_from_its_month)
 }
 END_TEST
 
+START_TEST(test_model__peacekeeper_risk_falls_with_months_of_presence)
+{
+    /* Deterrence off holds the 2,000 fighters still and consent, contributors and shocks are
+       off, so 5,000 troops face the same threat every month: peacekeeper deaths are Poisson
+       with mean p T/1000 A/(A + A_half) times the adaptation factor f + (1 - f) e^(-m/tau),
+       m the months already present: 1 in the first month, close to the floor f after five
+       years. 4,000 replications (seed 31); the tolerance, 4 standard errors of each mean
+       (about 0.14 and 0.08 deaths), is far below the gap between the two (about 3.3). */
+    dd_input in;
+    dd_test_input(&in, 1, 61, 5000.0, 0.0);
+    in.mechanisms[DD_MECH_DETERRENCE] = 0;
+    in.mechanisms[DD_MECH_CONSENT] = 0;
+    in.mechanisms[DD_MECH_CONTRIBUTORS] = 0;
+    in.mechanisms[DD_MECH_SHOCKS] = 0;
+    in.regions[0].armed_strength = 2000.0;
+    const dd_params *p = &in.params;
+    const double full = p->pk_deaths_per_1000_month * 5000.0 / 1000.0 * 2000.0 /
+                        (2000.0 + p->pk_threat_half);
+    const int months[2] = {0, 60};
+    double sum[2] = {0.0, 0.0};
+    sim s;
+    sim_open(&s, &in);
+    const int reps = 4000;
+    for (int rep = 0; rep < reps; rep++) {
+        dd_outcome o;
+        sim_run(&s, 31, (uint64_t)rep, &o);
+        for (int k = 0; k < 2; k++)
+            sum[k] += obs(&s, months[k], 1, DD_M_PK_FATALITIES);
+    }
+    for (int k = 0; k < 2; k++) {
+        double factor = p->pk_adaptation_floor + (1.0 - p->pk_adaptation_floor) *
+                                                     exp(-months[k] / p->pk_adaptation_months);
+        double expected = full * factor, mean = sum[k] / reps;
+        double tol = 4.0 * sqrt(expected / reps);
+        ck_assert_msg(fabs(mean - expected) < tol, "month %d: mean %g, expected %g (tolerance %g)",
+                      months[k], mean, expected, tol);
+    }
+    sim_close(&s);
+    dd_input_free(&in);
+}
+END_TEST
+
 START_TEST(test_model__step_is_pure)
 {
     dd_input in;
@@ -909,6 +951,7 @@ int main(void)
         test_model__an_offensive_raises_its_region_s_deaths_in_the_months_after,
         test_model__militia_attacks_kill_at_their_rate_less_where_troops_protect,
         test_model__a_militia_acts_in_its_region_from_its_month,
+        test_model__peacekeeper_risk_falls_with_months_of_presence,
         test_model__random_numbers_stay_in_step_per_region,
         test_model__vacuum_index_measures_control_after_exit,
         test_model__each_switch_changes_the_outputs_it_should,

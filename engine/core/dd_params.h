@@ -108,7 +108,7 @@ int dd_mech_lookup(const char *name);
     X(DD_MECH_VIOLENCE, civilian_protection_police, 2.0, 0.0, 100.0, 1.0, 4.0, 0,                  \
       "log-reduction of civilian weight per 1,000 police in a region",                             \
       "shape from Hultman, Kathman & Shannon 2013 (as summarised by Renn & Diehl)")                \
-    X(DD_MECH_VIOLENCE, pk_deaths_per_1000_month, 0.356, 0.0, 100.0, 0.249, 0.463, 0,              \
+    X(DD_MECH_VIOLENCE, pk_deaths_per_1000_month, 1.16, 0.0, 100.0, 0.812, 1.51, 0,              \
       "peacekeeper deaths per 1,000 uniformed per month at full threat",                           \
       "fitted to T1 and T2 (engine/MODEL.md, Calibration)")                                        \
     X(DD_MECH_VIOLENCE, pk_threat_half, 500.0, 1.0, 1e6, 250.0, 1000.0, 0,                         \
@@ -118,6 +118,12 @@ int dd_mech_lookup(const char *name);
       "assumption, see sensitivity")                                                               \
     X(DD_MECH_VIOLENCE, pk_cover_reference, 1000.0, 1.0, 1e6, 500.0, 2000.0, 0,                    \
       "counter-terrorism partner troops in a region giving full cover", "assumption")              \
+    X(DD_MECH_VIOLENCE, pk_adaptation_floor, 0.293, 0.0, 1.0, 0.205, 0.381, 0,                         \
+      "share of the first month's peacekeeper risk left once the mission has adapted",            \
+      "fitted to T1 and T2 (engine/MODEL.md, Calibration)")                                        \
+    X(DD_MECH_VIOLENCE, pk_adaptation_months, 10.1, 1.0, 1200.0, 7.07, 13.1, 0,                   \
+      "months of presence over which the mission's force protection improves (time constant)",   \
+      "fitted to T1 and T2 (engine/MODEL.md, Calibration)")                                        \
     /* 3. Contagion */                                                                             \
     X(DD_MECH_CONTAGION, contagion_per_month, 0.127, 0.0, 1.0, 0.0889, 0.165, 0,                   \
       "share of a region's fighters that move to neighbours per month at full suppression",        \
