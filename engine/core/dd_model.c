@@ -646,6 +646,13 @@ void dd_model_step(const dd_model *m, const dd_state *in, dd_state *out, dd_stre
     double merc_total = 0.0, train_total = 0.0;
     memset(obs, 0, dd_model_obs_stride(m) * sizeof *obs);
 
+    /* The mission learns to protect itself (armoured convoys, counter-IED, camp defences):
+       its peacekeepers' risk falls from its first level towards a floor with the months it
+       has been present. One value for the whole country this month. */
+    const double adapted =
+        p->pk_adaptation_floor +
+        (1.0 - p->pk_adaptation_floor) * exp(-in->months_present / p->pk_adaptation_months);
+
     /* Pass 2: each region's draws, from its own stream. */
     for (size_t r = 0; r < R; r++) {
         const dd_region *reg = &inp->regions[r];
@@ -729,12 +736,6 @@ void dd_model_step(const dd_model *m, const dd_state *in, dd_state *out, dd_stre
             double exposure = troops + police;
             if (exposure > 0.0 && A > 0.0) {
                 double cover = fmin(1.0, x[DD_ROLE_COUNTER_TERRORISM] / p->pk_cover_reference);
-                /* The mission learns to protect itself (armoured convoys, counter-IED, camp
-                   defences): the risk falls from its first level towards a floor with the
-                   months it has been present. */
-                const double adapted =
-                    p->pk_adaptation_floor + (1.0 - p->pk_adaptation_floor) *
-                                                 exp(-in->months_present / p->pk_adaptation_months);
                 double rate_pk = p->pk_deaths_per_1000_month * exposure / 1000.0 * A /
                                  (A + p->pk_threat_half) * (1.0 - p->pk_air_protection * cover) *
                                  adapted;
