@@ -700,7 +700,11 @@ void dd_model_step(const dd_model *m, const dd_state *in, dd_state *out, dd_stre
             (1.0 - suppression) * density / (density + p->control_half_density);
         const double C_next = clamp01(C + p->control_adjust_per_month * (control_target - C));
 
-        /* 2. Violence and the fatality split (with 9: abuses restrained by monitoring). */
+        /* 2. Violence and the fatality split (with 9: abuses restrained by monitoring). The
+           share of civilian deaths the mission lets happen is needed by armed groups' and
+           militias' violence alike, and only where there is some: computed once, when first
+           needed (negative until then). */
+        double civ_exposure = -1.0;
         double events = 0.0, deaths = 0.0, pk = 0.0;
         double split[SPLIT_COUNT] = {0.0, 0.0, 0.0, 0.0, 0.0};
         if (mech[DD_MECH_VIOLENCE]) {
@@ -714,8 +718,8 @@ void dd_model_step(const dd_model *m, const dd_state *in, dd_state *out, dd_stre
                                      (H + p->mercenary_abuse_factor * x[DD_ROLE_MERCENARY]) /
                                      1000.0;
                 double w[SPLIT_COUNT];
-                w[SPLIT_CIVILIAN] =
-                    p->civilian_weight * civilian_exposure(p, freedom, troops, police);
+                civ_exposure = civilian_exposure(p, freedom, troops, police);
+                w[SPLIT_CIVILIAN] = p->civilian_weight * civ_exposure;
                 w[SPLIT_CIVILIAN_STATE] = abuse * (1.0 - monitoring);
                 w[SPLIT_HOST] = p->government_weight * H / (H + x_fight + 1.0);
                 w[SPLIT_PARTNER] = p->government_weight * x_fight / (H + x_fight + 1.0);
@@ -752,8 +756,10 @@ void dd_model_step(const dd_model *m, const dd_state *in, dd_state *out, dd_stre
         double militia_deaths = 0.0;
         if (m->militia != NULL && mech[DD_MECH_MILITIAS]) {
             const double members = m->militia[(size_t)t * R + r];
+            if (civ_exposure < 0.0)
+                civ_exposure = civilian_exposure(p, freedom, troops, police);
             const double rate = fmin(p->militia_attacks_per_1000_month * members / 1000.0 *
-                                         civilian_exposure(p, freedom, troops, police),
+                                         civ_exposure,
                                      POISSON_MEAN_CAP);
             if (rate > 0.0) {
                 const double attacks = (double)dd_sample_poisson(rng, rate);
