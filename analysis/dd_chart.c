@@ -1102,9 +1102,9 @@ static int chart_compare_fan(const char *dir, const dd_run *runs, const size_t *
         "%s for the whole country, one colour per scenario: the line is the median of the "
         "replications, the shading their middle half, the dashed vertical line the scenario's "
         "median exit month (drawn only where at least half of the replications left). Where "
-        "scenarios coincide, the one drawn last (lowest in the legend) hides the others. Where the shadings of two scenarios overlap, single replications of "
-        "the two often cross; the paired differences in the table say how often one is above "
-        "the other.",
+        "scenarios coincide, the one drawn last (lowest in the legend) hides the others. Where "
+        "the shadings of two scenarios overlap, single replications of the two often cross; the "
+        "paired differences in the table say how often one is above the other.",
         title_w);
     return set_add(set, t.stem, t.title, t.caption, err);
 }
