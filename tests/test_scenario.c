@@ -892,6 +892,24 @@ START_TEST(test_scenario__event_magnitudes_are_checked_by_type)
 }
 END_TEST
 
+/*
+ * A loaded input's run.cfg holds `line` and its summary `summary`, and it reloads to the
+ * same input; frees `in` and `text` (the scenario it was loaded from).
+ */
+static void expect_written_and_described(dd_input *in, char *text, const char *line,
+                                         const char *summary)
+{
+    char *out = written(in);
+    ck_assert_msg(strstr(out, line) != NULL, "run.cfg lacks\n%s\nin:\n%s", line, out);
+    free(out);
+    out = described(in);
+    ck_assert_msg(strstr(out, summary) != NULL, "summary lacks\n%s\nin:\n%s", summary, out);
+    free(out);
+    round_trip(in);
+    dd_input_free(in);
+    free(text);
+}
+
 START_TEST(test_scenario__offensive_is_read_written_and_described)
 {
     char *text = scenario_text(PLAIN_REGIONS,
@@ -907,19 +925,10 @@ START_TEST(test_scenario__offensive_is_read_written_and_described)
     ck_assert_int_eq(in.events[1].region, 1); /* Kidal, the second region */
     ck_assert_msg(in.events[1].magnitude == 600.0, "fighters");
     ck_assert_int_eq(in.events[1].loc.line, REST_LINE + 1);
-    char *out = written(&in);
-    ck_assert_msg(strstr(out, "  { date = \"2014-03\"; type = \"offensive\"; region = \"Kidal\"; "
-                              "magnitude = 6e+02; }\n") != NULL,
-                  "run.cfg:\n%s", out);
-    free(out);
-    out = described(&in);
-    ck_assert_msg(strstr(out, "2014-03 offensive: 600 fighter-equivalents join the armed groups in Kidal\n") !=
-                      NULL,
-                  "summary:\n%s", out);
-    free(out);
-    round_trip(&in);
-    dd_input_free(&in);
-    free(text);
+    expect_written_and_described(
+        &in, text,
+        "  { date = \"2014-03\"; type = \"offensive\"; region = \"Kidal\"; magnitude = 6e+02; }\n",
+        "2014-03 offensive: 600 fighter-equivalents join the armed groups in Kidal\n");
 }
 END_TEST
 
@@ -989,19 +998,10 @@ START_TEST(test_scenario__militia_is_read_written_described_and_checked)
     ck_assert_int_eq(in.events[0].month, month_of("2014-03"));
     ck_assert_int_eq(in.events[0].region, 0); /* Gao, the first region */
     ck_assert_msg(in.events[0].magnitude == 3150.0, "members");
-    char *out = written(&in);
-    ck_assert_msg(strstr(out, "  { date = \"2014-03\"; type = \"militia\"; region = \"Gao\"; "
-                              "magnitude = 3.15e+03; }\n") != NULL,
-                  "run.cfg:\n%s", out);
-    free(out);
-    out = described(&in);
-    ck_assert_msg(strstr(out, "2014-03 militia: 3150 members join community militias in Gao\n") !=
-                      NULL,
-                  "summary:\n%s", out);
-    free(out);
-    round_trip(&in);
-    dd_input_free(&in);
-    free(text);
+    expect_written_and_described(
+        &in, text,
+        "  { date = \"2014-03\"; type = \"militia\"; region = \"Gao\"; magnitude = 3.15e+03; }\n",
+        "2014-03 militia: 3150 members join community militias in Gao\n");
 
     /* Like an offensive, it names a known region and a count of people above zero. */
     load_fails("events = ( { date = \"2014-01\"; type = \"militia\"; magnitude = 600; } );\n",
