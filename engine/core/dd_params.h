@@ -118,7 +118,7 @@ int dd_mech_lookup(const char *name);
       "assumption, see sensitivity")                                                               \
     X(DD_MECH_VIOLENCE, pk_cover_reference, 1000.0, 1.0, 1e6, 500.0, 2000.0, 0,                    \
       "counter-terrorism partner troops in a region giving full cover", "assumption")              \
-    X(DD_MECH_VIOLENCE, pk_adaptation_floor, 0.293, 0.0, 1.0, 0.205, 0.381, 0,                         \
+    X(DD_MECH_VIOLENCE, pk_adaptation_floor, 0.293, 0.0, 1.0, 0.205, 0.381, 0,                     \
       "share of the first month's peacekeeper risk left once the mission has adapted",            \
       "fitted to T1 and T2 (engine/MODEL.md, Calibration)")                                        \
     X(DD_MECH_VIOLENCE, pk_adaptation_months, 10.1, 1.0, 1200.0, 7.07, 13.1, 0,                   \

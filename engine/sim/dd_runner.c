@@ -575,7 +575,8 @@ static int blocks_agree(runner *r, int rc)
 {
     if (dd_cluster_agree(rc) == DD_OK)
         return DD_OK;
-    return dd_error_set(r->err, DD_ENOMEM, NULL, 0, "out of memory for the blocks of a cluster run");
+    return dd_error_set(r->err, DD_ENOMEM, NULL, 0,
+                        "out of memory for the blocks of a cluster run");
 }
 
 static int run_lead(runner *r, int ranks)
